@@ -1,0 +1,32 @@
+"""gmmlib: the helper package of the course on Gaussian mixtures and EM.
+
+The EM core lives in :mod:`gmmlib.em` and is re-exported here. Plotting
+(:mod:`gmmlib.plotting`) and the interactive steppers (:mod:`gmmlib.widgets`)
+are imported on demand, so ``import gmmlib`` needs only numpy.
+"""
+
+from gmmlib.em import (
+    FitResult,
+    GMMParams,
+    SingularityError,
+    component_log_densities,
+    e_step,
+    fit,
+    log_likelihood,
+    log_mixture_density,
+    m_step,
+)
+
+__all__ = [
+    "FitResult",
+    "GMMParams",
+    "SingularityError",
+    "component_log_densities",
+    "e_step",
+    "fit",
+    "log_likelihood",
+    "log_mixture_density",
+    "m_step",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,524 @@
+"""The EM algorithm for a Gaussian mixture with full covariances.
+
+Notation, as in the lessons:
+
+    X            data, array of shape (N, D)
+    weights      pi_k, shape (K,), non-negative, summing to 1
+    means        mu_k, shape (K, D)
+    covariances  Sigma_k, shape (K, D, D), symmetric positive definite
+    resp         responsibilities r_ik, shape (N, K), rows sum to 1
+    N_k          sum_i r_ik, the "effective number of points" of component k
+
+Every density is handled as a logarithm and normalised with log-sum-exp, so a
+point far from every component still gets finite responsibilities.
+
+Public functions validate their arguments once; the private helpers below them
+trust what they are given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gmmlib._validation import (
+    check_data,
+    check_data_matches_params,
+    check_init,
+    check_n_components,
+    check_nonnegative,
+    check_int,
+    check_resp,
+)
+
+__all__ = [
+    "GMMParams",
+    "FitResult",
+    "SingularityError",
+    "component_log_densities",
+    "log_mixture_density",
+    "e_step",
+    "m_step",
+    "log_likelihood",
+    "fit",
+]
+
+_LOG_2PI = np.log(2.0 * np.pi)
+
+# A covariance counts as collapsed when one of its conditional variances (the
+# squared diagonal of its Cholesky factor) falls below this fraction of the
+# data's own variance along that axis: the component has shrunk onto a point
+# or a line, and its density there is effectively infinite.
+_COLLAPSE_RTOL = 1e-12
+
+
+class SingularityError(ValueError):
+    """A component's covariance collapsed and is no longer positive definite.
+
+    Attributes
+    ----------
+    component : int
+        Index of the component that collapsed.
+    iteration : int or None
+        The EM iteration whose M-step produced the collapse (None when raised
+        by :func:`m_step` outside of :func:`fit`).
+    result : FitResult or None
+        The fit up to the last valid parameters (None outside of :func:`fit`).
+    """
+
+    def __init__(self, message, *, component, iteration=None, result=None):
+        super().__init__(message)
+        self.component = component
+        self.iteration = iteration
+        self.result = result
+
+
+def _frozen(a):
+    a = np.array(a, dtype=float)  # always a private copy
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True)
+class GMMParams:
+    """Parameters of a Gaussian mixture, validated on creation.
+
+    Parameters
+    ----------
+    weights : array of shape (K,)
+        Mixing weights pi_k: non-negative, summing to 1.
+    means : array of shape (K, D)
+        Component means mu_k.
+    covariances : array of shape (K, D, D)
+        Component covariance matrices Sigma_k, each symmetric positive definite.
+        These are *variances*, not standard deviations.
+
+    The arrays are copied and made read-only, so a GMMParams never changes and
+    never shares memory with the caller's arrays. For one-dimensional data,
+    :meth:`from_1d` takes plain lists of means and variances.
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    # Lower Cholesky factors L_k with Sigma_k = L_k L_k^T, computed once by
+    # the validation and reused by every density evaluation.
+    _chol: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        weights = _frozen_checked("weights", self.weights)
+        means = _frozen_checked("means", self.means)
+        covariances = _frozen_checked("covariances", self.covariances)
+        if weights.ndim != 1 or weights.shape[0] == 0:
+            raise ValueError(
+                f"weights must have shape (K,) with K >= 1; got shape {weights.shape}."
+            )
+        K = weights.shape[0]
+        if means.ndim != 2 or means.shape[0] != K:
+            raise ValueError(
+                f"means must have shape (K, D) = ({K}, D) to match {K} weights; "
+                f"got shape {means.shape}. For 1-D data use GMMParams.from_1d."
+            )
+        D = means.shape[1]
+        if covariances.shape != (K, D, D):
+            raise ValueError(
+                f"covariances must have shape (K, D, D) = ({K}, {D}, {D}) to match "
+                f"weights {weights.shape} and means {means.shape}; "
+                f"got shape {covariances.shape}."
+            )
+        if np.any(weights < 0):
+            k = int(np.flatnonzero(weights < 0)[0])
+            raise ValueError(
+                f"weights must be non-negative; weight {k} is {weights[k]:g}."
+            )
+        total = weights.sum()
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(
+                f"weights must sum to 1; they sum to {total:.6g}. "
+                "Divide them by their sum."
+            )
+        for k in range(K):
+            S = covariances[k]
+            if not np.allclose(S, S.T, rtol=1e-8, atol=1e-12 * np.abs(S).max()):
+                raise ValueError(
+                    f"covariance of component {k} is not symmetric: {S.tolist()}."
+                )
+        try:
+            chol = np.linalg.cholesky(covariances)
+        except np.linalg.LinAlgError:
+            k = _first_not_positive_definite(covariances)
+            raise ValueError(
+                f"covariance of component {k} is not positive definite "
+                f"(eigenvalues {np.linalg.eigvalsh(covariances[k]).tolist()}); "
+                "every covariance needs strictly positive variances. "
+                "Note that covariances hold variances (sigma**2), not standard "
+                "deviations."
+            ) from None
+        chol.setflags(write=False)
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "means", means)
+        object.__setattr__(self, "covariances", covariances)
+        object.__setattr__(self, "_chol", chol)
+
+    @classmethod
+    def from_1d(cls, weights, means, variances):
+        """Parameters of a one-dimensional mixture from K weights, means and variances.
+
+        ``variances`` are sigma_k**2, not the standard deviations sigma_k.
+        """
+        means = np.asarray(means, dtype=float).reshape(-1, 1)
+        variances = np.asarray(variances, dtype=float).reshape(-1, 1, 1)
+        return cls(weights, means, variances)
+
+    @property
+    def n_components(self):
+        """K, the number of components."""
+        return self.weights.shape[0]
+
+    @property
+    def n_features(self):
+        """D, the dimension of the data."""
+        return self.means.shape[1]
+
+    def __eq__(self, other):
+        if not isinstance(other, GMMParams):
+            return NotImplemented
+        return (
+            np.array_equal(self.weights, other.weights)
+            and np.array_equal(self.means, other.means)
+            and np.array_equal(self.covariances, other.covariances)
+        )
+
+    __hash__ = None
+
+
+def _frozen_checked(name, value):
+    try:
+        a = _frozen(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers; got {value!r}.") from None
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} contains NaN or infinity: {a.tolist()}.")
+    return a
+
+
+def _first_not_positive_definite(covariances):
+    for k, S in enumerate(covariances):
+        try:
+            np.linalg.cholesky(S)
+        except np.linalg.LinAlgError:
+            return k
+    return 0  # unreachable when called after a failed batch factorisation
+
+
+# ---------------------------------------------------------------------------
+# Densities
+
+
+def _component_log_densities(X, means, chol):
+    """log N(x_i | mu_k, Sigma_k) for every point and component: shape (N, K).
+
+    With Sigma_k = L_k L_k^T, the Mahalanobis term is |L_k^{-1}(x - mu_k)|^2
+    and log det Sigma_k = 2 sum log diag(L_k). Writing P_k = L_k^{-T} (an upper
+    triangular "precision Cholesky" factor, Sigma_k^{-1} = P_k P_k^T), the
+    whitened points are (x - mu_k) P_k, one matrix product per component.
+    """
+    N, D = X.shape
+    K = means.shape[0]
+    eye = np.eye(D)
+    out = np.empty((N, K))
+    for k in range(K):
+        P = np.linalg.solve(chol[k], eye).T  # P_k = L_k^{-T}
+        z = X @ P
+        z -= means[k] @ P
+        out[:, k] = np.einsum("ij,ij->i", z, z)  # squared Mahalanobis distance
+    log_det = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+    out += D * _LOG_2PI + log_det
+    out *= -0.5
+    return out
+
+
+def _log_weighted_densities(X, params):
+    """log pi_k + log N(x_i | mu_k, Sigma_k): shape (N, K)."""
+    with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf
+        log_weights = np.log(params.weights)
+    return _component_log_densities(X, params.means, params._chol) + log_weights
+
+
+def _logsumexp_rows(a):
+    """log sum_k exp(a_ik) for every row, without overflow or underflow."""
+    a_max = a.max(axis=1, keepdims=True)
+    return np.log(np.exp(a - a_max).sum(axis=1)) + a_max[:, 0]
+
+
+def _e_step(X, params):
+    """Responsibilities (N, K) and log p(x_i) (N,), from the same computation."""
+    log_weighted = _log_weighted_densities(X, params)
+    log_density = _logsumexp_rows(log_weighted)
+    log_weighted -= log_density[:, None]
+    return np.exp(log_weighted, out=log_weighted), log_density
+
+
+def _m_step(X, resp, reg_covar, collapse_floor):
+    """Weights, means and covariances that maximise the expected log-likelihood.
+
+    N_k = sum_i r_ik;  pi_k = N_k / N;  mu_k = sum_i r_ik x_i / N_k;
+    Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k + reg_covar * I,
+    around the *updated* mean mu_k.
+    """
+    N, D = X.shape
+    N_k = resp.sum(axis=0) + 10 * np.finfo(float).eps  # no 0/0 for an empty component
+    weights = N_k / N
+    means = (resp.T @ X) / N_k[:, None]
+    covariances = np.empty((resp.shape[1], D, D))
+    for k in range(resp.shape[1]):
+        diff = X - means[k]
+        covariances[k] = (resp[:, k, None] * diff).T @ diff / N_k[k]
+        covariances[k].flat[:: D + 1] += reg_covar
+    _check_not_collapsed(covariances, collapse_floor, reg_covar)
+    return GMMParams(weights / weights.sum(), means, covariances)
+
+
+def _collapse_floor(X):
+    """Per-feature variance below which a component counts as collapsed."""
+    return _COLLAPSE_RTOL * X.var(axis=0)
+
+
+def _check_not_collapsed(covariances, floor, reg_covar):
+    for k, S in enumerate(covariances):
+        try:
+            L = np.linalg.cholesky(S)
+        except np.linalg.LinAlgError:
+            L = None
+        if L is None or np.any(np.diagonal(L) ** 2 <= floor):
+            raise SingularityError(
+                f"component {k} collapsed: its covariance is no longer positive "
+                f"definite (eigenvalues {np.linalg.eigvalsh(S).tolist()}), because "
+                "it has shrunk onto a single point or a line of points. "
+                f"Increase reg_covar (now {reg_covar:g}), use fewer components, "
+                "or rescale the data.",
+                component=k,
+            )
+
+
+# ---------------------------------------------------------------------------
+# Public functions
+
+
+def component_log_densities(X, params):
+    """log N(x_i | mu_k, Sigma_k) of every point under every component.
+
+    Parameters
+    ----------
+    X : array of shape (N, D), or (N,) for one-dimensional data
+    params : GMMParams
+
+    Returns
+    -------
+    array of shape (N, K). The weights are *not* included.
+    """
+    X = check_data(X)
+    check_data_matches_params(X, params)
+    return _component_log_densities(X, params.means, params._chol)
+
+
+def log_mixture_density(X, params):
+    """log p(x_i) = log sum_k pi_k N(x_i | mu_k, Sigma_k) for every point: shape (N,)."""
+    X = check_data(X)
+    check_data_matches_params(X, params)
+    return _logsumexp_rows(_log_weighted_densities(X, params))
+
+
+def e_step(X, params):
+    """The E-step: responsibilities r_ik = p(component k | x_i).
+
+    r_ik = pi_k N(x_i | mu_k, Sigma_k) / sum_j pi_j N(x_i | mu_j, Sigma_j),
+    computed in log space with log-sum-exp.
+
+    Parameters
+    ----------
+    X : array of shape (N, D), or (N,) for one-dimensional data
+    params : GMMParams
+
+    Returns
+    -------
+    resp : array of shape (N, K), rows sum to 1
+    """
+    X = check_data(X)
+    check_data_matches_params(X, params)
+    return _e_step(X, params)[0]
+
+
+def m_step(X, resp, reg_covar=1e-6):
+    """The M-step: the parameters that maximise the expected complete-data log-likelihood.
+
+    Parameters
+    ----------
+    X : array of shape (N, D), or (N,) for one-dimensional data
+    resp : array of shape (N, K), rows sum to 1
+    reg_covar : float >= 0
+        Added to the diagonal of every covariance, as scikit-learn does, to
+        keep covariances away from singular.
+
+    Returns
+    -------
+    GMMParams
+
+    Raises
+    ------
+    SingularityError
+        When a covariance collapses (is not positive definite).
+    """
+    X = check_data(X)
+    resp = check_resp(resp, X.shape[0])
+    reg_covar = check_nonnegative("reg_covar", reg_covar)
+    return _m_step(X, resp, reg_covar, _collapse_floor(X))
+
+
+def log_likelihood(X, params):
+    """The log-likelihood sum_i log sum_k pi_k N(x_i | mu_k, Sigma_k).
+
+    A sum over points of the log of the mixture density (not the log of one
+    big sum). Returns a float.
+    """
+    return float(log_mixture_density(X, params).sum())
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What :func:`fit` returns.
+
+    Attributes
+    ----------
+    params : GMMParams
+        The final parameters (the last entry of ``history``).
+    history : list of GMMParams
+        The initial parameters, then the parameters after each iteration.
+    log_likelihoods : array of shape (len(history),)
+        The log-likelihood of each entry of ``history``.
+    converged : bool
+        True when the mean log-likelihood per point rose by less than ``tol``.
+    n_iter : int
+        The number of EM iterations run, ``len(history) - 1``.
+    """
+
+    params: GMMParams
+    history: list
+    log_likelihoods: np.ndarray
+    converged: bool
+    n_iter: int
+
+
+def _initial_params(X, n_components, init, rng, reg_covar):
+    """Starting parameters: K means, equal weights, the data's covariance for all."""
+    if isinstance(init, GMMParams):
+        return init
+    N, D = X.shape
+    if init == "random":
+        means = X[rng.choice(N, size=n_components, replace=False)]
+    else:
+        means = _kmeans_plusplus(X, n_components, rng)
+    cov = np.atleast_2d(np.cov(X, rowvar=False, bias=True)) + reg_covar * np.eye(D)
+    covariances = np.repeat(cov[None], n_components, axis=0)
+    _check_not_collapsed(covariances, _collapse_floor(X), reg_covar)
+    weights = np.full(n_components, 1.0 / n_components)
+    return GMMParams(weights, means, covariances)
+
+
+def _kmeans_plusplus(X, n_components, rng):
+    """k-means++ seeding: each new centre is a data point drawn with probability
+    proportional to its squared distance from the nearest centre chosen so far."""
+    N = X.shape[0]
+    centres = [X[rng.integers(N)]]
+    dist2 = ((X - centres[0]) ** 2).sum(axis=1)
+    for _ in range(1, n_components):
+        total = dist2.sum()
+        i = rng.choice(N, p=dist2 / total) if total > 0 else rng.integers(N)
+        centres.append(X[i])
+        dist2 = np.minimum(dist2, ((X - X[i]) ** 2).sum(axis=1))
+    return np.array(centres)
+
+
+def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1e-6, seed=0):
+    """Fit a Gaussian mixture with full covariances by EM.
+
+    Parameters
+    ----------
+    X : array of shape (N, D), or (N,) for one-dimensional data
+    n_components : int, 1 <= K <= N
+    init : "kmeans++", "random" or GMMParams
+        How to choose the starting means: k-means++ seeding (spread-out data
+        points) or K distinct data points drawn uniformly. Every component
+        then starts with weight 1/K and the covariance of the whole data set.
+        A GMMParams is used as the start itself.
+    max_iter : int >= 0
+        The most EM iterations to run.
+    tol : float >= 0
+        Stop when the mean log-likelihood per point rises by less than tol.
+        With tol=0, exactly max_iter iterations are run.
+    reg_covar : float >= 0
+        Added to the diagonal of every covariance at every M-step.
+    seed : int
+        Seed of the random choices of the initialisation.
+
+    Returns
+    -------
+    FitResult
+
+    Raises
+    ------
+    SingularityError
+        When a covariance collapses; its ``result`` holds the fit up to then.
+    """
+    X = check_data(X)
+    n_components = check_n_components(n_components, X.shape[0])
+    max_iter = check_int("max_iter", max_iter, minimum=0)
+    tol = check_nonnegative("tol", tol)
+    reg_covar = check_nonnegative("reg_covar", reg_covar)
+    init = check_init(init, X, n_components)
+    rng = np.random.default_rng(seed)
+    floor = _collapse_floor(X)
+
+    try:
+        params = _initial_params(X, n_components, init, rng, reg_covar)
+    except SingularityError as err:
+        raise SingularityError(
+            f"The starting parameters are already singular: {err}",
+            component=err.component, iteration=0,
+        ) from None
+    history = [params]
+    log_likelihoods = []
+    converged = False
+    N = X.shape[0]
+    for iteration in range(1, max_iter + 2):
+        # The E-step on the current parameters also yields their log-likelihood.
+        resp, log_density = _e_step(X, params)
+        log_likelihoods.append(float(log_density.sum()))
+        if iteration > 1 and tol > 0:
+            gain = (log_likelihoods[-1] - log_likelihoods[-2]) / N
+            if gain < tol:
+                converged = True
+                break
+        if iteration > max_iter:
+            break
+        try:
+            params = _m_step(X, resp, reg_covar, floor)
+        except SingularityError as err:
+            so_far = _result(history, log_likelihoods, converged=False)
+            raise SingularityError(
+                f"EM iteration {iteration}: {err}",
+                component=err.component, iteration=iteration, result=so_far,
+            ) from None
+        history.append(params)
+    return _result(history, log_likelihoods, converged)
+
+
+def _result(history, log_likelihoods, converged):
+    return FitResult(
+        params=history[-1],
+        history=list(history),
+        log_likelihoods=np.array(log_likelihoods),
+        converged=converged,
+        n_iter=len(history) - 1,
+    )
