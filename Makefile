@@ -1,0 +1,75 @@
+# Every command a person runs. Each target bootstraps what it needs from
+# nothing but python3: a virtual environment in .venv with the course and its
+# tested, pinned dependencies (constraints.txt).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+LAB_ARGS ?=
+
+.PHONY: help install lab test test-lib test-notebooks notebooks sync bench pins clean
+
+help:
+	@echo "make lab         start JupyterLab on notebooks/ (installs the course into .venv first)"
+	@echo "make test        gmmlib's tests and every notebook re-executed by nbval"
+	@echo "make notebooks   sync every .py/.ipynb pair and re-execute it, storing outputs"
+	@echo "make bench       time gmmlib against scikit-learn, and the stepper's redraws"
+	@echo "make pins        refresh constraints.txt from the newest releases"
+	@echo "make clean       remove .venv and caches"
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt -e ".[notebooks,test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	@echo
+	@echo "JupyterLab is starting on notebooks/. Open the http://localhost:$(PORT)/lab?token=... address"
+	@echo "that it prints below (Ctrl-C twice to stop)."
+	@echo
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-lib: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+test-notebooks: $(STAMP)
+	$(BIN)/python -m pytest notebooks
+
+sync: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/[0-9]*.py
+
+# Re-execute every lesson from its .py source and store the outputs in the
+# paired .ipynb (what nbval then compares against).
+notebooks: $(STAMP)
+	@for src in notebooks/[0-9]*.py; do \
+		nb=$${src%.py}.ipynb; echo "== $$nb"; \
+		$(BIN)/jupytext --to ipynb --update --quiet --output $$nb $$src || exit 1; \
+		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.timeout=600 $$nb || exit 1; \
+		$(BIN)/jupytext --sync --quiet $$nb || exit 1; \
+	done
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+# Install the newest releases into a scratch environment and record them.
+pins:
+	rm -rf .pins-venv
+	$(PYTHON) -m venv .pins-venv
+	.pins-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[notebooks,test]"
+	.pins-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check \
+		| grep -v '^-e ' > constraints.txt
+	rm -rf .pins-venv
+	@echo "constraints.txt refreshed: run 'make test' and commit it."
+
+clean:
+	rm -rf $(VENV) .pins-venv .pytest_cache .hypothesis build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
