@@ -427,16 +427,28 @@ def _initial_params(X, n_components, init, rng, reg_covar):
 
 
 def _kmeans_plusplus(X, n_components, rng):
-    """k-means++ seeding: each new centre is a data point drawn with probability
-    proportional to its squared distance from the nearest centre chosen so far."""
+    """Greedy k-means++ seeding: spread-out data points as starting means.
+
+    The first centre is a data point drawn uniformly. Each next one is drawn
+    with probability proportional to the squared distance of a point from its
+    nearest centre so far; of 2 + log(K) such candidates, the one that brings
+    the points closest to their centres (smallest sum of squared distances) is
+    kept, which avoids two centres landing in the same cluster.
+    """
     N = X.shape[0]
+    n_trials = 2 + int(np.log(n_components))
     centres = [X[rng.integers(N)]]
     dist2 = ((X - centres[0]) ** 2).sum(axis=1)
     for _ in range(1, n_components):
         total = dist2.sum()
-        i = rng.choice(N, p=dist2 / total) if total > 0 else rng.integers(N)
-        centres.append(X[i])
-        dist2 = np.minimum(dist2, ((X - X[i]) ** 2).sum(axis=1))
+        if total > 0:
+            candidates = rng.choice(N, size=n_trials, p=dist2 / total)
+        else:  # every point sits on a centre already
+            candidates = rng.integers(N, size=n_trials)
+        new_dist2 = [np.minimum(dist2, ((X - X[i]) ** 2).sum(axis=1)) for i in candidates]
+        best = int(np.argmin([d.sum() for d in new_dist2]))
+        centres.append(X[candidates[best]])
+        dist2 = new_dist2[best]
     return np.array(centres)
 
 

@@ -1,0 +1,163 @@
+"""Plotting helpers shared by the lessons and the steppers.
+
+Every function draws on an Axes it is given (or returns numbers to draw), so a
+lesson keeps control of its figure layout. Component k has the same colour in
+every panel of every lesson: ``component_colors(K)[k]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import to_rgb
+from matplotlib.patches import Ellipse
+
+from gmmlib.em import GMMParams, component_log_densities
+
+__all__ = [
+    "COMPONENT_COLORS",
+    "component_colors",
+    "soft_colors",
+    "weighted_component_densities",
+    "plot_mixture_1d",
+    "covariance_ellipse",
+    "plot_covariance_ellipses",
+    "plot_log_likelihood",
+    "grid_for",
+]
+
+# matplotlib's "tab10" palette: distinct on a screen and on a projector.
+COMPONENT_COLORS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)
+UNASSIGNED_COLOR = (0.55, 0.55, 0.55)
+
+
+def component_colors(n_components):
+    """RGB colours of components 0..K-1, shape (K, 3)."""
+    return np.array([to_rgb(COMPONENT_COLORS[k % len(COMPONENT_COLORS)])
+                     for k in range(n_components)])
+
+
+def soft_colors(resp):
+    """Each point's colour mixed from the component colours by its responsibilities.
+
+    resp : array of shape (N, K), rows sum to 1. Returns RGB, shape (N, 3): a
+    point owned by one component has that component's colour, a point shared
+    half and half between two gets the blend of both.
+    """
+    resp = np.asarray(resp, dtype=float)
+    return np.clip(resp @ component_colors(resp.shape[1]), 0.0, 1.0)
+
+
+def grid_for(x, n=400, margin=0.15):
+    """n evenly spaced values covering the data x with a margin on both sides."""
+    x = np.asarray(x, dtype=float).ravel()
+    lo, hi = x.min(), x.max()
+    pad = margin * (hi - lo) if hi > lo else 1.0
+    return np.linspace(lo - pad, hi + pad, n)
+
+
+def weighted_component_densities(x, params):
+    """pi_k N(x | mu_k, sigma_k^2) on one-dimensional points x: shape (K, len(x)).
+
+    Summed over k they give the mixture density, which integrates to 1 (each
+    component curve alone integrates to its weight pi_k).
+    """
+    if params.n_features != 1:
+        raise ValueError("weighted_component_densities draws 1-D mixtures; "
+                         f"these parameters are {params.n_features}-dimensional.")
+    x = np.asarray(x, dtype=float).reshape(-1, 1)
+    with np.errstate(divide="ignore"):
+        log_w = np.log(params.weights)
+    return np.exp(component_log_densities(x, params) + log_w).T
+
+
+def plot_mixture_1d(ax, params, x=None, *, data=None, bins=30, components=True,
+                    mixture=True, label_prefix=""):
+    """Draw a 1-D mixture: the weighted component curves and their sum.
+
+    ax : matplotlib Axes
+    params : GMMParams with D = 1
+    x : points at which to draw the curves (default: a grid covering the data
+        or the components)
+    data : optional 1-D data, drawn as a density histogram underneath
+    Returns a dict of the drawn artists: "components" (list), "mixture", "hist".
+    """
+    if x is None:
+        if data is not None:
+            x = grid_for(data)
+        else:
+            sd = np.sqrt(params.covariances[:, 0, 0])
+            x = grid_for(np.concatenate([params.means[:, 0] - 3 * sd,
+                                         params.means[:, 0] + 3 * sd]), margin=0)
+    artists = {"components": [], "mixture": None, "hist": None}
+    if data is not None:
+        artists["hist"] = ax.hist(np.ravel(data), bins=bins, density=True,
+                                  color="0.85", edgecolor="white", label="data")
+    dens = weighted_component_densities(x, params)
+    if components:
+        for k, (d, c) in enumerate(zip(dens, component_colors(params.n_components))):
+            (line,) = ax.plot(x, d, color=c, lw=2, ls="--",
+                              label=f"{label_prefix}$\\pi_{k}\\,N(x\\mid\\mu_{k},\\sigma_{k}^2)$")
+            artists["components"].append(line)
+    if mixture:
+        (artists["mixture"],) = ax.plot(x, dens.sum(axis=0), color="black", lw=2.5,
+                                        label=f"{label_prefix}mixture density $p(x)$")
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    return artists
+
+
+def covariance_ellipse(mean, cov, n_std=1.0):
+    """Centre, width, height and angle (degrees) of the n_std ellipse of a 2-D Gaussian.
+
+    The axes of the ellipse are the eigenvectors of the covariance (the
+    *columns* of the eigenvector matrix) and its semi-axes are n_std times the
+    square roots of the eigenvalues: standard deviations, not variances.
+    """
+    cov = np.asarray(cov, dtype=float)
+    if cov.shape != (2, 2):
+        raise ValueError(f"covariance_ellipse needs a 2x2 covariance; got shape {cov.shape}.")
+    eigenvalues, eigenvectors = np.linalg.eigh(cov)  # ascending eigenvalues
+    if eigenvalues[0] < 0:
+        raise ValueError(f"covariance has a negative eigenvalue {eigenvalues[0]:g}.")
+    major = eigenvectors[:, 1]  # column of the largest eigenvalue
+    angle = np.degrees(np.arctan2(major[1], major[0]))
+    width, height = 2 * n_std * np.sqrt(eigenvalues[::-1])
+    return tuple(np.asarray(mean, dtype=float)), float(width), float(height), float(angle)
+
+
+def plot_covariance_ellipses(ax, params, n_std=(1, 2), **ellipse_kw):
+    """Draw the n_std ellipses and the mean of every component of a 2-D mixture.
+
+    Returns a list, per component, of (list of Ellipse patches, mean marker).
+    """
+    if params.n_features != 2:
+        raise ValueError("plot_covariance_ellipses draws 2-D mixtures; "
+                         f"these parameters are {params.n_features}-dimensional.")
+    drawn = []
+    for k, c in enumerate(component_colors(params.n_components)):
+        patches = []
+        for s in np.atleast_1d(n_std):
+            centre, w, h, a = covariance_ellipse(params.means[k], params.covariances[k], s)
+            kw = dict(fill=False, edgecolor=c, lw=2.5 if s == 1 else 1.5,
+                      ls="-" if s == 1 else "--")
+            kw.update(ellipse_kw)
+            patches.append(ax.add_patch(Ellipse(centre, w, h, angle=a, **kw)))
+        (marker,) = ax.plot(*params.means[k], marker="X", ms=12, color=c,
+                            markeredgecolor="black", ls="none")
+        drawn.append((patches, marker))
+    return drawn
+
+
+def plot_log_likelihood(ax, log_likelihoods, **line_kw):
+    """The log-likelihood after each iteration (iteration 0 is the start)."""
+    ll = np.asarray(log_likelihoods, dtype=float)
+    kw = dict(color="black", marker="o", ms=4, lw=1.5)
+    kw.update(line_kw)
+    (line,) = ax.plot(np.arange(ll.size), ll, **kw)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("log-likelihood")
+    ax.grid(alpha=0.3)
+    return line

@@ -1,0 +1,253 @@
+"""EM as a sequence of half-steps, and the pictures of each half-step.
+
+A fit of n iterations has 1 + 2n half-steps:
+
+    step 0        the starting parameters (points not yet assigned: grey)
+    step 2t - 1   E-step of iteration t: the points are recoloured by the
+                  responsibilities computed from the parameters after t - 1
+    step 2t       M-step of iteration t: the components move to the new
+                  parameters; the colours stay those of the E-step before
+
+This module only uses matplotlib; :mod:`gmmlib.widgets` puts the same pictures
+behind a slider, and :func:`em_filmstrip` lays chosen steps side by side for
+readers without a running kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
+
+from gmmlib.em import _e_step
+from gmmlib.plotting import (
+    UNASSIGNED_COLOR,
+    component_colors,
+    covariance_ellipse,
+    grid_for,
+    plot_log_likelihood,
+    soft_colors,
+    weighted_component_densities,
+)
+
+__all__ = ["HalfStep", "HalfSteps", "em_filmstrip"]
+
+
+@dataclass(frozen=True)
+class HalfStep:
+    """What half-step ``index`` shows."""
+
+    index: int
+    kind: str  # "start", "E" or "M"
+    iteration: int  # 0 for the start
+    params_index: int  # which entry of result.history is drawn
+    resp_index: int | None  # responsibilities computed from history[resp_index]
+
+    @property
+    def label(self):
+        if self.kind == "start":
+            return "start: initial parameters"
+        if self.kind == "E":
+            return f"iteration {self.iteration}, E-step: recolour by responsibilities"
+        return f"iteration {self.iteration}, M-step: move the components"
+
+
+class HalfSteps:
+    """The half-steps of a fit, with responsibilities computed once and cached.
+
+    X : array of shape (N, D), already validated
+    result : FitResult of ``fit(X, ...)``
+    """
+
+    def __init__(self, X, result):
+        self.X = X
+        self.result = result
+        self.n_steps = 1 + 2 * result.n_iter
+        self._resp = lru_cache(maxsize=None)(self._compute_resp)
+
+    def __len__(self):
+        return self.n_steps
+
+    def __getitem__(self, index):
+        if not 0 <= index < self.n_steps:
+            raise IndexError(f"half-step {index} is outside 0..{self.n_steps - 1}.")
+        if index == 0:
+            return HalfStep(0, "start", 0, 0, None)
+        t = (index + 1) // 2
+        if index % 2 == 1:
+            return HalfStep(index, "E", t, t - 1, t - 1)
+        return HalfStep(index, "M", t, t, t - 1)
+
+    def _compute_resp(self, i):
+        return _e_step(self.X, self.result.history[i])[0]
+
+    def resp(self, step):
+        """Responsibilities shown at a half-step, shape (N, K), or None at the start."""
+        return None if step.resp_index is None else self._resp(step.resp_index)
+
+    def colors(self, step):
+        """RGB colour of every point at a half-step, shape (N, 3)."""
+        resp = self.resp(step)
+        if resp is None:
+            return np.tile(UNASSIGNED_COLOR, (self.X.shape[0], 1))
+        return soft_colors(resp)
+
+    def log_likelihood(self, step):
+        """The log-likelihood of the parameters drawn at a half-step."""
+        return float(self.result.log_likelihoods[step.params_index])
+
+
+# ---------------------------------------------------------------------------
+# Scenes: one axes showing the data and the components at any half-step.
+
+
+class Scene1D:
+    """1-D data as a jittered strip under the weighted component curves and the mixture."""
+
+    def __init__(self, ax, steps, *, grid_size=300, point_size=28):
+        self.ax, self.steps = ax, steps
+        x = steps.X[:, 0]
+        history = steps.result.history
+        K = history[0].n_components
+        self.grid = grid_for(x, n=grid_size)
+        self._curves = lru_cache(maxsize=None)(
+            lambda i: weighted_component_densities(self.grid, history[i]))
+        # Fixed axes for the whole fit, so that only what EM changes moves.
+        peaks = [self._curves(i).sum(axis=0).max() for i in range(len(history))]
+        hist, _ = np.histogram(x, bins=30, density=True)
+        top = 1.08 * max(max(peaks), hist.max())
+        ax.hist(x, bins=30, density=True, color="0.88", edgecolor="white", zorder=0)
+        ax.axhline(0, color="0.3", lw=0.8)
+        ax.set_xlim(self.grid[0], self.grid[-1])
+        ax.set_ylim(-0.2 * top, top)
+        ax.set_xlabel("x")
+        ax.set_ylabel("density")
+        jitter = np.random.default_rng(0).uniform(0.04, 0.16, size=x.size)
+        self.points = ax.scatter(x, -jitter * top, s=point_size, linewidths=0.3,
+                                 edgecolors="white", zorder=3)
+        colors = component_colors(K)
+        self.lines = [ax.plot(self.grid, self.grid * 0, color=colors[k], lw=2.2,
+                              ls="--", zorder=2)[0] for k in range(K)]
+        (self.mixture,) = ax.plot(self.grid, self.grid * 0, color="black", lw=2.5, zorder=2)
+        self.dynamic = [self.points, *self.lines, self.mixture]
+
+    def update(self, step):
+        self.points.set_facecolors(self.steps.colors(step))
+        dens = self._curves(step.params_index)
+        for line, d in zip(self.lines, dens):
+            line.set_ydata(d)
+        self.mixture.set_ydata(dens.sum(axis=0))
+
+
+class Scene2D:
+    """2-D data in soft colours, with the 1- and 2-standard-deviation ellipse of each component."""
+
+    def __init__(self, ax, steps, *, point_size=22, n_std=(1, 2)):
+        self.ax, self.steps = ax, steps
+        X = steps.X
+        K = steps.result.history[0].n_components
+        ax.set_xlim(*grid_for(X[:, 0], n=2, margin=0.08))
+        ax.set_ylim(*grid_for(X[:, 1], n=2, margin=0.08))
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        self.points = ax.scatter(X[:, 0], X[:, 1], s=point_size, linewidths=0.3,
+                                 edgecolors="white", zorder=1)
+        self.n_std = tuple(n_std)
+        self.ellipses, self.centres = [], []
+        for c in component_colors(K):
+            for s in self.n_std:
+                self.ellipses.append(ax.add_patch(Ellipse(
+                    (0, 0), 1, 1, fill=False, edgecolor=c, zorder=2,
+                    lw=2.5 if s == 1 else 1.5, ls="-" if s == 1 else "--")))
+            self.centres.append(ax.plot([], [], marker="X", ms=13, color=c,
+                                        markeredgecolor="black", ls="none", zorder=3)[0])
+        self.dynamic = [self.points, *self.ellipses, *self.centres]
+
+    def update(self, step):
+        self.points.set_facecolors(self.steps.colors(step))
+        params = self.steps.result.history[step.params_index]
+        patches = iter(self.ellipses)
+        for k in range(params.n_components):
+            for s in self.n_std:
+                centre, w, h, a = covariance_ellipse(params.means[k], params.covariances[k], s)
+                e = next(patches)
+                e.set_center(centre)
+                e.set_width(w)
+                e.set_height(h)
+                e.set_angle(a)
+            self.centres[k].set_data([params.means[k, 0]], [params.means[k, 1]])
+
+
+def make_scene(ax, steps, **kw):
+    """The scene that suits the dimension of the data (1 or 2)."""
+    D = steps.X.shape[1]
+    if D == 1:
+        return Scene1D(ax, steps, **kw)
+    if D == 2:
+        return Scene2D(ax, steps, **kw)
+    raise ValueError(
+        f"the EM pictures draw 1-D or 2-D data; this data has {D} features. "
+        "Pick two of them, e.g. X[:, :2], or project the data first."
+    )
+
+
+class LogLikelihoodPanel:
+    """The log-likelihood per iteration, with the current half-step marked."""
+
+    def __init__(self, ax, steps):
+        self.steps = steps
+        ll = steps.result.log_likelihoods
+        plot_log_likelihood(ax, ll, color="0.35")
+        ax.set_title("log-likelihood")
+        if ll.size == 1:
+            ax.set_xlim(-0.5, 0.5)
+        (self.marker,) = ax.plot([], [], "o", ms=13, color="#d62728",
+                                 markeredgecolor="black", zorder=3)
+        self.vline = ax.axvline(0, color="#d62728", lw=1, alpha=0.6)
+        self.dynamic = [self.vline, self.marker]
+
+    def update(self, step):
+        x = step.params_index
+        self.marker.set_data([x], [self.steps.log_likelihood(step)])
+        self.vline.set_xdata([x, x])
+
+
+def em_filmstrip(X, result, steps=None, *, ncols=4, panel_size=(3.6, 2.9)):
+    """A static figure of chosen half-steps of a fit, for reading without a kernel.
+
+    X : array of shape (N,), (N, 1) or (N, 2): the data the fit was run on
+    result : FitResult
+    steps : half-step indices to draw (default: the start, the first two E/M
+        pairs, and the last M-step); 0 is the start, 2t - 1 the E-step and 2t
+        the M-step of iteration t.
+    Returns a matplotlib Figure.
+    """
+    from gmmlib._validation import check_data
+
+    half_steps = HalfSteps(check_data(X), result)
+    last = half_steps.n_steps - 1
+    if steps is None:
+        steps = sorted({0, 1, 2, 3, 4, last} & set(range(last + 1)))
+    steps = [int(s) for s in steps]
+    for s in steps:
+        if not 0 <= s <= last:
+            raise ValueError(f"step {s} is outside 0..{last} (this fit has {result.n_iter} iterations).")
+    n = len(steps) + 1  # one more panel for the log-likelihood
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig = Figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, s in zip(axes, steps):
+        step = half_steps[s]
+        make_scene(ax, half_steps, point_size=12).update(step)
+        ax.set_title(f"step {s}: " + ("start" if step.kind == "start"
+                                      else f"{step.kind}-step {step.iteration}"))
+    ll_ax = axes[len(steps)]
+    panel = LogLikelihoodPanel(ll_ax, half_steps)
+    panel.update(half_steps[steps[-1]])
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig

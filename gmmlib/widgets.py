@@ -1,0 +1,196 @@
+"""Interactive steppers: slide through EM one half-step at a time.
+
+    from gmmlib.widgets import em_stepper
+    stepper = em_stepper(X, 3)        # X of shape (N,) or (N, 2)
+    stepper                           # shows it (last line of a cell)
+    stepper.slider.value = 7          # drive it from code, e.g. on a projector
+
+The figure is drawn with matplotlib's Agg renderer and shown as a PNG in an
+``ipywidgets.Image``, whatever the notebook's matplotlib backend is. The parts
+that never change (axes, histogram, log-likelihood curve) are drawn once; a
+slider change redraws only the points, the components and the marker.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+from gmmlib._validation import check_data
+from gmmlib.em import SingularityError, fit
+from gmmlib.steps import HalfSteps, LogLikelihoodPanel, em_filmstrip, make_scene
+
+__all__ = ["EMStepper", "em_stepper"]
+
+
+class EMStepper(widgets.VBox):
+    """A figure of EM at one half-step, with a slider, a play button and a readout.
+
+    Attributes (its interface, also for driving it from code)
+    ----------
+    slider : ipywidgets.IntSlider
+        The half-step on screen: 0 is the start, 2t - 1 the E-step and 2t the
+        M-step of iteration t.
+    play : ipywidgets.Play
+        Steps the slider forward by itself.
+    figure : matplotlib.figure.Figure
+        The figure being shown (its artists reflect the current half-step).
+    result : FitResult
+        The fit being shown.
+    steps : HalfSteps
+        What each half-step shows.
+    """
+
+    def __init__(self, X, result, *, figsize=(11, 4.3), dpi=100, interval=700, note=""):
+        X = check_data(X)
+        self.result = result
+        self.steps = HalfSteps(X, result)
+        last = self.steps.n_steps - 1
+
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(self.figure)
+        grid = self.figure.add_gridspec(1, 2, width_ratios=(3, 2), wspace=0.25,
+                                        left=0.07, right=0.98, bottom=0.14, top=0.88)
+        self._scene = make_scene(self.figure.add_subplot(grid[0]), self.steps)
+        self._ll = LogLikelihoodPanel(self.figure.add_subplot(grid[1]), self.steps)
+        self._title = self.figure.text(0.07, 0.93, "", fontsize=13)
+        self._dynamic = [*self._scene.dynamic, *self._ll.dynamic, self._title]
+        self._background = None
+        self._size = None
+        self._frames = {}  # half-step -> PNG bytes, valid for the current background
+        self._capturing = False
+        self.figure.canvas.mpl_connect("draw_event", self._on_draw)
+
+        self.slider = widgets.IntSlider(value=0, min=0, max=last, step=1,
+                                        description="half-step",
+                                        continuous_update=True,
+                                        layout=widgets.Layout(width="420px"))
+        self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval,
+                                 description="play")
+        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self._back = widgets.Button(description="◀", tooltip="previous half-step",
+                                    layout=widgets.Layout(width="44px"))
+        self._next = widgets.Button(description="▶", tooltip="next half-step",
+                                    layout=widgets.Layout(width="44px"))
+        self._back.on_click(lambda _: self._nudge(-1))
+        self._next.on_click(lambda _: self._nudge(+1))
+        self.readout = widgets.HTML()
+        self.image = widgets.Image(format="png",
+                                   layout=widgets.Layout(max_width="100%", height="auto"))
+        self.note = widgets.HTML(note)
+        controls = widgets.HBox([self.play, self._back, self.slider, self._next])
+        super().__init__([controls, self.readout, self.image, self.note])
+        self.slider.observe(self._on_slider, names="value")
+        self._show(0)
+
+    # -- driving it ----------------------------------------------------------
+
+    def show(self, step):
+        """Jump to a half-step (the same as setting ``slider.value``)."""
+        self.slider.value = step
+
+    def _nudge(self, delta):
+        self.slider.value = int(np.clip(self.slider.value + delta, 0, self.slider.max))
+
+    def _on_slider(self, change):
+        self._show(change["new"])
+
+    def _show(self, index):
+        step = self.steps[index]
+        self._scene.update(step)
+        self._ll.update(step)
+        self._title.set_text(f"step {index} of {self.slider.max}: {step.label}")
+        ll = self.steps.log_likelihood(step)
+        self.readout.value = (
+            f"<span style='font-size:1.1em'><b>step {index}</b> / {self.slider.max} "
+            f"&middot; {step.label} &middot; log-likelihood "
+            f"<b>{ll:.3f}</b></span>"
+        )
+        self.image.value = self._render(index)
+
+    # -- drawing ---------------------------------------------------------------
+
+    def _on_draw(self, event):
+        # Someone drew the whole figure (e.g. displayed stepper.figure): what
+        # is static may have changed, so capture the background again.
+        if not self._capturing:
+            self._background = None
+
+    def _render(self, index):
+        canvas = self.figure.canvas
+        size = canvas.get_width_height(physical=True)
+        if self._background is None or size != self._size:
+            self._capture_background()
+            self._size = size
+        png = self._frames.get(index)
+        if png is None:
+            canvas.restore_region(self._background)
+            for artist in self._dynamic:
+                self.figure.draw_artist(artist)
+            w, h = size
+            buffer = canvas.buffer_rgba()
+            out = io.BytesIO()
+            PILImage.frombuffer("RGBA", (w, h), buffer, "raw", "RGBA", 0, 1).save(
+                out, format="png", compress_level=1)
+            png = self._frames[index] = out.getvalue()
+        return png
+
+    def _capture_background(self):
+        self._capturing = True
+        try:
+            for artist in self._dynamic:
+                artist.set_visible(False)
+            self.figure.canvas.draw()
+            self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        finally:
+            for artist in self._dynamic:
+                artist.set_visible(True)
+            self._capturing = False
+        self._frames.clear()
+
+    # -- reading without a kernel ------------------------------------------------
+
+    def filmstrip(self, steps=None, **kwargs):
+        """A static matplotlib figure of chosen half-steps (see gmmlib.steps.em_filmstrip)."""
+        return em_filmstrip(self.steps.X, self.result, steps, **kwargs)
+
+    def _repr_mimebundle_(self, **kwargs):
+        # Besides the live widget, offer the current frame as a PNG, which
+        # front ends without the widget manager (GitHub, exported HTML) show.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle = dict(bundle)
+            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
+
+
+def em_stepper(X, n_components, *, figsize=(11, 4.3), interval=700, **fit_options):
+    """Fit a mixture by EM and return a widget that steps through it.
+
+    X : array of shape (N,) or (N, 1) for 1-D data, (N, 2) for 2-D data
+    n_components : int
+    figsize : size of the figure in inches (at 100 dpi)
+    interval : milliseconds between half-steps when playing
+    **fit_options : passed to gmmlib.fit (init, max_iter, tol, reg_covar, seed)
+
+    If a component collapses during the fit, the stepper shows the fit up to
+    the collapse and says which component collapsed when.
+
+    Returns an EMStepper: display it, move ``.slider``, look at ``.figure``.
+    """
+    note = ""
+    try:
+        result = fit(X, n_components, **fit_options)
+    except SingularityError as err:
+        if err.result is None:
+            raise
+        result = err.result
+        note = (f"<b>Stopped:</b> component {err.component} collapsed at iteration "
+                f"{err.iteration}; the steps shown end just before it.")
+    return EMStepper(X, result, figsize=figsize, interval=interval, note=note)
