@@ -23,6 +23,7 @@ __all__ = [
     "plot_covariance_ellipses",
     "plot_log_likelihood",
     "grid_for",
+    "use_course_style",
 ]
 
 # matplotlib's "tab10" palette: distinct on a screen and on a projector.
@@ -161,3 +162,22 @@ def plot_log_likelihood(ax, log_likelihoods, **line_kw):
     ax.set_ylabel("log-likelihood")
     ax.grid(alpha=0.3)
     return line
+
+
+def use_course_style():
+    """Figure defaults of the course: large fonts that read on a projector, and
+    the component colours as matplotlib's colour cycle."""
+    import matplotlib as mpl
+    from cycler import cycler
+
+    mpl.rcParams.update({
+        "figure.figsize": (9, 4.5),
+        "figure.dpi": 100,
+        "font.size": 12,
+        "axes.titlesize": 14,
+        "axes.labelsize": 13,
+        "legend.fontsize": 11,
+        "axes.prop_cycle": cycler(color=list(COMPONENT_COLORS)),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    })

@@ -1,0 +1,56 @@
+"""Data sets for the lessons: seeded, so every run and every class sees the same points."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gmmlib.em import GMMParams
+
+__all__ = ["sample_mixture", "three_bumps_1d", "three_blobs_2d"]
+
+
+def sample_mixture(params, n_samples, seed=0):
+    """Draw points from a Gaussian mixture by its generative story.
+
+    For each point: pick a component z with probability pi_z, then draw
+    x ~ N(mu_z, Sigma_z). Returns (X, z): X of shape (n_samples, D), z of
+    shape (n_samples,) with the component of each point. Points come in a
+    random order, not grouped by component.
+    """
+    if not isinstance(params, GMMParams):
+        raise ValueError(f"params must be a GMMParams; got {type(params).__name__}.")
+    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}.")
+    rng = np.random.default_rng(seed)
+    z = rng.choice(params.n_components, size=n_samples, p=params.weights)
+    noise = rng.standard_normal((n_samples, params.n_features))
+    # x = mu_z + L_z e with Sigma_z = L_z L_z^T and e ~ N(0, I)
+    X = params.means[z] + np.einsum("nij,nj->ni", params._chol[z], noise)
+    return X, z
+
+
+THREE_BUMPS_1D = GMMParams.from_1d(
+    weights=[0.45, 0.35, 0.20], means=[-2.0, 1.0, 4.0], variances=[0.36, 1.0, 0.25])
+
+THREE_BLOBS_2D = GMMParams(
+    weights=[0.4, 0.35, 0.25],
+    means=[[0.0, 0.0], [3.0, 0.5], [1.0, 4.0]],
+    covariances=[[[1.0, 0.7], [0.7, 1.0]], [[0.3, 0.0], [0.0, 1.0]], [[1.0, -0.3], [-0.3, 0.4]]],
+)
+
+
+def three_bumps_1d(n_samples=300, seed=0):
+    """1-D data from three well separated Gaussians (THREE_BUMPS_1D).
+
+    Returns (x, z): x of shape (n_samples,), z the true component of each point.
+    """
+    X, z = sample_mixture(THREE_BUMPS_1D, n_samples, seed)
+    return X[:, 0], z
+
+
+def three_blobs_2d(n_samples=500, seed=0):
+    """2-D data from three Gaussians with different shapes (THREE_BLOBS_2D).
+
+    Returns (X, z): X of shape (n_samples, 2), z the true component of each point.
+    """
+    return sample_mixture(THREE_BLOBS_2D, n_samples, seed)

@@ -1,0 +1,400 @@
+# %% [markdown]
+# # Lesson 01: EM in one dimension, by hand
+#
+# **What you will do.** Build a mixture of three Gaussians, draw data from it, and
+# then forget where the data came from and recover the mixture with the
+# expectation-maximisation (EM) algorithm. You will write every step yourself in
+# plain numpy, with the numbers on screen, before handing the work to `gmmlib`.
+#
+# **What you will learn.**
+# - what a Gaussian mixture is, as a story of how data are generated;
+# - the E-step (responsibilities) and the M-step (weighted estimates), formula by formula;
+# - why EM's log-likelihood never goes down, and when to stop;
+# - why careful code computes densities as logarithms (log-sum-exp).
+#
+# **What you need.** Python and numpy; the normal distribution and what a
+# probability density is. No statistics beyond that.
+#
+# **Time.** About 45 minutes.
+
+# %%
+import numpy as np
+import matplotlib.pyplot as plt
+import pandas as pd
+from scipy.special import logsumexp
+from scipy.stats import norm
+
+import gmmlib
+from gmmlib.plotting import component_colors, plot_mixture_1d, use_course_style
+
+use_course_style()
+np.set_printoptions(precision=4, suppress=True)
+pd.set_option("display.precision", 4)
+
+# %% [markdown]
+# ## 1. A mixture is a story about how data are made
+#
+# A mixture of $K$ Gaussians makes each data point in two moves:
+#
+# 1. pick a component $z \in \{0, \dots, K-1\}$, component $k$ with probability $\pi_k$ (the **weights**, which sum to 1);
+# 2. draw $x$ from that component's normal distribution $\mathcal N(\mu_z, \sigma_z^2)$.
+#
+# Here are three components. Note that we write down **variances** $\sigma_k^2$;
+# numpy and scipy want the **standard deviation** $\sigma_k$, so we take the square root once, by name.
+
+# %%
+true_weights = np.array([0.45, 0.35, 0.20])    # pi_k
+true_means = np.array([-2.0, 1.0, 4.0])        # mu_k
+true_variances = np.array([0.36, 1.0, 0.25])   # sigma_k^2
+true_sds = np.sqrt(true_variances)             # sigma_k: what numpy and scipy call "scale"
+
+rng = np.random.default_rng(0)
+N = 300
+z = rng.choice(3, size=N, p=true_weights)      # step 1: which component made each point
+x = rng.normal(true_means[z], true_sds[z])     # step 2: a draw from that component
+
+print("first five components:", z[:5])
+print("first five points:    ", x[:5])
+print("points per component: ", np.bincount(z))
+
+# %% [markdown]
+# The density of a point under the mixture adds up the three ways it could have been made:
+#
+# $$p(x) = \sum_{k} \pi_k \, \mathcal N(x \mid \mu_k, \sigma_k^2).$$
+#
+# Each weighted curve $\pi_k \mathcal N(x \mid \mu_k, \sigma_k^2)$ has area $\pi_k$, and together they have area 1.
+# Forget the weights and the "density" has area $K$: a classic mistake in plots.
+
+# %%
+true_params = gmmlib.GMMParams.from_1d(true_weights, true_means, true_variances)
+
+fig, ax = plt.subplots()
+plot_mixture_1d(ax, true_params, data=x)
+ax.set_title("300 draws and the mixture that made them")
+ax.legend(loc="upper right")
+plt.show()
+
+grid = np.linspace(-6, 8, 2001)
+curves = true_weights[:, None] * norm.pdf(grid, loc=true_means[:, None], scale=true_sds[:, None])
+print("area under each weighted curve:", np.trapezoid(curves, grid, axis=1))
+print("area under the mixture:        ", np.trapezoid(curves.sum(axis=0), grid))
+
+# %% [markdown]
+# The histogram of the draws follows the black curve; the dashed curves are the
+# three weighted components, and the areas come out as the weights and 1.
+#
+# ## 2. The chicken-and-egg problem
+#
+# Now pretend we only have `x`. To fit the mixture we need the parameters
+# $\pi_k, \mu_k, \sigma_k^2$. **If we knew which component made each point**, that would be easy:
+# the fraction of points, mean and variance of each group.
+
+# %%
+for k in range(3):
+    group = x[z == k]
+    print(f"component {k}: weight {group.size / N:.3f}   mean {group.mean():+.3f}   "
+          f"variance {group.var():.3f}   (true: {true_weights[k]}, {true_means[k]:+}, {true_variances[k]})")
+
+# %% [markdown]
+# **If we knew the parameters**, we could work out for each point how probable it
+# is that each component made it. But we know neither. EM breaks the circle by
+# alternating: guess parameters, compute *soft* memberships from them (E-step), re-estimate
+# the parameters from those memberships (M-step), and repeat.
+#
+# We start from a deliberately rough guess: equal weights, means at $-3, 0, 3$, unit variances.
+
+# %%
+weights = np.array([1 / 3, 1 / 3, 1 / 3])
+means = np.array([-3.0, 0.0, 3.0])
+variances = np.array([1.0, 1.0, 1.0])
+
+# %% [markdown]
+# ## 3. The E-step: responsibilities
+#
+# The **responsibility** of component $k$ for point $x_i$ is the probability that
+# $k$ made $x_i$, given the current parameters (Bayes' rule):
+#
+# $$r_{ik} = \frac{\pi_k \, \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{\sum_j \pi_j \, \mathcal N(x_i \mid \mu_j, \sigma_j^2)}.$$
+#
+# The numerator is the weighted density; the denominator is the mixture density $p(x_i)$, which makes each row sum to 1.
+# Here it is for six points, one column per quantity.
+
+# %%
+few = x[[np.argmin(np.abs(x - v)) for v in (-3.0, -1.5, 0.0, 1.5, 3.0, 4.5)]]
+
+weighted = weights * norm.pdf(few[:, None], loc=means, scale=np.sqrt(variances))  # (6, 3)
+mixture = weighted.sum(axis=1, keepdims=True)                                     # p(x_i)
+resp_few = weighted / mixture                                                     # r_ik
+
+table = pd.DataFrame({"x": few})
+for k in range(3):
+    table[f"pi_{k} N(x | mu_{k}, s2_{k})"] = weighted[:, k]
+table["p(x)"] = mixture[:, 0]
+for k in range(3):
+    table[f"r_{k}"] = resp_few[:, k]
+table
+
+# %% [markdown]
+# Read a row from left to right: the point $x = 1.5$ is about equally far from the
+# means $0$ and $3$, so components 1 and 2 share it almost evenly, and component 0
+# gets next to nothing. Rows of $r$ sum to 1:
+
+# %%
+print("row sums of r:", resp_few.sum(axis=1))
+print("gmmlib agrees:", np.allclose(resp_few, gmmlib.e_step(few, gmmlib.GMMParams.from_1d(weights, means, variances))))
+
+# %% [markdown]
+# For all 300 points at once, we colour each point by its responsibilities: a
+# point owned by one component gets its colour; a shared point gets a blend.
+
+# %%
+resp = weights * norm.pdf(x[:, None], loc=means, scale=np.sqrt(variances))
+resp /= resp.sum(axis=1, keepdims=True)
+
+colors = resp @ component_colors(3)
+fig, ax = plt.subplots(figsize=(9, 2.6))
+ax.scatter(x, rng.uniform(0, 1, N), c=colors, s=25, edgecolors="white", linewidths=0.3)
+ax.set_yticks([])
+ax.set_xlabel("x")
+ax.set_title("points coloured by their responsibilities after the first E-step")
+plt.show()
+
+# %% [markdown]
+# Points near $-1.5$ lie halfway between the guesses $-3$ (blue) and $0$ (orange)
+# and take a blend of both colours; points near $1.5$ are shared by orange and
+# green in the same way. Nobody has told EM where the bumps are: the colours only
+# reflect the current guess. The M-step will now move the guess towards the points.
+#
+# ## 4. The M-step: weighted estimates
+#
+# Treat each $r_{ik}$ as "point $i$ counts as $r_{ik}$ of a point for component $k$", and
+# redo the easy estimates of section 2 with those fractional counts:
+#
+# $$N_k = \sum_i r_{ik}, \qquad \pi_k = \frac{N_k}{N}, \qquad
+#   \mu_k = \frac{1}{N_k}\sum_i r_{ik}\, x_i, \qquad
+#   \sigma_k^2 = \frac{1}{N_k}\sum_i r_{ik}\,(x_i - \mu_k)^2 .$$
+#
+# The variance uses the **new** mean $\mu_k$, just computed on the line before.
+
+# %%
+N_k = resp.sum(axis=0)
+new_weights = N_k / N
+new_means = (resp * x[:, None]).sum(axis=0) / N_k
+new_variances = (resp * (x[:, None] - new_means) ** 2).sum(axis=0) / N_k
+
+print("N_k       ", N_k)
+print("weights   ", new_weights)
+print("means     ", new_means)
+print("variances ", new_variances)
+
+# %% [markdown]
+# `gmmlib.m_step` does the same. Its `reg_covar` adds a tiny number to every
+# variance to keep it away from zero (lesson 03 explains why); with
+# `reg_covar=0` it is exactly the formulas above.
+
+# %%
+params_1 = gmmlib.m_step(x, resp, reg_covar=0)
+print("weights  ", params_1.weights)
+print("means    ", params_1.means[:, 0])
+print("variances", params_1.covariances[:, 0, 0])
+print("same as ours:", np.allclose(params_1.weights, new_weights)
+      and np.allclose(params_1.means[:, 0], new_means)
+      and np.allclose(params_1.covariances[:, 0, 0], new_variances))
+
+# %% [markdown]
+# ## 5. The log-likelihood: did the iteration help?
+#
+# How well parameters explain the data is measured by the **log-likelihood**: the
+# sum over points of the log of the mixture density,
+#
+# $$\ell = \sum_i \log p(x_i) = \sum_i \log \sum_k \pi_k \, \mathcal N(x_i \mid \mu_k, \sigma_k^2).$$
+#
+# The log goes *inside* the sum over points: one term per point. We compute it from
+# log-densities with `logsumexp`, for reasons section 8 makes clear.
+
+# %%
+def log_likelihood(x, weights, means, variances):
+    """sum_i log sum_k pi_k N(x_i | mu_k, sigma_k^2), computed in log space."""
+    log_weighted = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))
+    return logsumexp(log_weighted, axis=1).sum()
+
+
+before = log_likelihood(x, weights, means, variances)
+after = log_likelihood(x, new_weights, new_means, new_variances)
+print(f"log-likelihood at the start:          {before:.4f}")
+print(f"log-likelihood after one E and one M: {after:.4f}")
+print(f"gmmlib.log_likelihood after:          {gmmlib.log_likelihood(x, params_1):.4f}")
+
+# %% [markdown]
+# One iteration raised it by about 76. A common mistake takes the log of one big
+# sum over all points instead. That gives a different number, here not even
+# negative, and it is not what EM maximises:
+
+# %%
+wrong = np.log((new_weights * norm.pdf(x[:, None], loc=new_means, scale=np.sqrt(new_variances))).sum())
+print(f"log of one sum over all points (wrong): {wrong:.4f}")
+
+# %% [markdown]
+# ## 6. The loop
+#
+# An EM iteration is one E-step and one M-step. Here are both as a loop, for 30
+# iterations from our rough start, keeping the log-likelihood after each.
+
+# %%
+def em_1d(x, weights, means, variances, n_iter):
+    """Plain-numpy EM for a 1-D mixture; returns the parameters and the log-likelihoods."""
+    lls = [log_likelihood(x, weights, means, variances)]
+    for _ in range(n_iter):
+        # E-step: responsibilities, in log space
+        log_weighted = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))
+        resp = np.exp(log_weighted - logsumexp(log_weighted, axis=1, keepdims=True))
+        # M-step: weighted estimates, the variance around the new mean
+        N_k = resp.sum(axis=0)
+        weights = N_k / x.size
+        means = (resp * x[:, None]).sum(axis=0) / N_k
+        variances = (resp * (x[:, None] - means) ** 2).sum(axis=0) / N_k
+        lls.append(log_likelihood(x, weights, means, variances))
+    return weights, means, variances, np.array(lls)
+
+
+w30, m30, v30, lls = em_1d(x, weights, means, variances, n_iter=30)
+print(f"log-likelihood: {lls[0]:.4f} at the start, {lls[-1]:.4f} after 30 iterations")
+print("weights  ", w30, "  true", true_weights)
+print("means    ", m30, "  true", true_means)
+print("variances", v30, "  true", true_variances)
+
+# %% [markdown]
+# The estimates are close to the truth but not equal to it, and they need not be:
+# 300 points are a sample, and the wide middle component overlaps both
+# neighbours, so EM's soft split of the points differs from the true labels.
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 3.8))
+ax.plot(lls, "o-", color="black", ms=4)
+ax.set_xlabel("iteration")
+ax.set_ylabel("log-likelihood")
+ax.set_title("EM's log-likelihood never goes down")
+ax.grid(alpha=0.3)
+plt.show()
+print("smallest change between iterations:", np.diff(lls).min())
+
+# %% [markdown]
+# The curve climbs steeply, then flattens: each iteration still helps, but less.
+# That EM never lowers the log-likelihood is a theorem, not luck: the E-step
+# builds a lower bound on $\ell$ that touches it at the current parameters, and the
+# M-step maximises that bound. A later lesson draws it.
+#
+# `gmmlib.fit` runs the same loop. Started from the same parameters with
+# `tol=0` (no early stop), it retraces our numbers:
+
+# %%
+start = gmmlib.GMMParams.from_1d(weights, means, variances)
+result = gmmlib.fit(x, 3, init=start, max_iter=30, tol=0, reg_covar=0)
+print("largest difference in log-likelihoods:", np.abs(result.log_likelihoods - lls).max())
+print("largest difference in means:          ", np.abs(result.params.means[:, 0] - m30).max())
+
+# %% [markdown]
+# ## 7. When to stop
+#
+# EM approaches its answer but never lands exactly on it, so we stop when an
+# iteration no longer helps much: when the **mean log-likelihood per point**
+# rises by less than a tolerance `tol` (per point, so the same `tol` suits 100
+# or 100,000 points), with a cap `max_iter` in case that never happens.
+
+# %%
+rows = []
+for tol in (1e-1, 1e-3, 1e-6, 1e-9):
+    r = gmmlib.fit(x, 3, init=start, tol=tol, max_iter=500)
+    rows.append({"tol": tol, "iterations": r.n_iter, "converged": r.converged,
+                 "final log-likelihood": r.log_likelihoods[-1]})
+pd.DataFrame(rows)
+
+# %% [markdown]
+# A looser tolerance stops sooner with a slightly lower log-likelihood; beyond
+# `1e-6` the answer hardly changes. `gmmlib.fit` uses `tol=1e-6` by default,
+# as scikit-learn does (lesson 05), and `max_iter=100`.
+#
+# ## 8. Numerical care: log-sum-exp
+#
+# Densities of far-away points are tiny. At $x = 50$, the three densities
+# are smaller than the smallest positive float and come out as exactly 0, so the
+# responsibility ratio becomes $0/0$:
+
+# %%
+far = np.array([50.0])
+with np.errstate(invalid="ignore"):  # numpy would warn about 0/0; we want to see the result
+    dens = weights * norm.pdf(far[:, None], loc=means, scale=np.sqrt(variances))
+    print("densities:                ", dens)
+    print("naive responsibilities:   ", dens / dens.sum(axis=1, keepdims=True))
+
+# %% [markdown]
+# In logarithms nothing underflows: $\log \pi_k \mathcal N(50 \mid \dots)$ is
+# around $-1100$, a perfectly ordinary number. To normalise, subtract the
+# largest term $m$ before exponentiating:
+#
+# $$\log \sum_k e^{a_k} = m + \log \sum_k e^{a_k - m}, \qquad m = \max_k a_k,$$
+#
+# so the largest term becomes $e^0 = 1$ and the sum can neither underflow to 0 nor overflow.
+
+# %%
+a = np.log(weights) + norm.logpdf(far[:, None], loc=means, scale=np.sqrt(variances))
+m = a.max(axis=1, keepdims=True)
+log_p = m + np.log(np.exp(a - m).sum(axis=1, keepdims=True))
+print("log weighted densities:    ", a)
+print("log p(x):                  ", log_p[:, 0])
+print("responsibilities:          ", np.exp(a - log_p))
+print("gmmlib.e_step:             ", gmmlib.e_step(far, start))
+
+# %% [markdown]
+# The point goes to the rightmost component, as it should, and `gmmlib` gives the
+# same answer, because it computes every density this way.
+#
+# ## 9. Step through EM yourself
+#
+# The stepper below runs EM on our data from a k-means++ start (three spread-out
+# data points as means, equal weights, and the variance of all the data) and lets you slide through it one
+# **half-step** at a time: step 0 is the start, odd steps are E-steps (the points
+# change colour), even steps are M-steps (the curves move). The red dot marks the
+# log-likelihood of the curves on screen. Press play, or drag the slider.
+
+# %% tags=["nbval-ignore-output"]
+from gmmlib.widgets import em_stepper
+
+stepper = em_stepper(x, 3, seed=0)
+stepper
+
+# %% [markdown]
+# Things to try: watch the first E-step, where the grey points take colours;
+# compare the size of the first few steps on the log-likelihood curve with the
+# last few; re-run the cell with `seed=1`, or with 2 or 4 components instead of 3.
+#
+# An instructor can drive it from code, for instance to jump to the first M-step:
+
+# %%
+stepper.slider.value = 2
+print(stepper.steps[stepper.slider.value].label)
+print(f"log-likelihood on screen: {stepper.steps.log_likelihood(stepper.steps[2]):.4f}")
+
+# %% [markdown]
+# If you are reading this without a running notebook, here are some of the
+# same steps side by side:
+
+# %%
+stepper.filmstrip([0, 1, 2, 3, 4, 8, stepper.slider.max])
+
+# %% [markdown]
+# ## Summary
+#
+# - A Gaussian mixture makes a point by picking component $k$ with probability $\pi_k$, then drawing from $\mathcal N(\mu_k, \sigma_k^2)$; its density is $\sum_k \pi_k \mathcal N(x \mid \mu_k, \sigma_k^2)$.
+# - **E-step:** responsibilities $r_{ik} \propto \pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)$, normalised over $k$ (weights included!).
+# - **M-step:** $N_k = \sum_i r_{ik}$, $\pi_k = N_k/N$, weighted means, and weighted variances around the *new* means.
+# - The log-likelihood $\sum_i \log p(x_i)$ never decreases; stop when its mean per point rises by less than `tol`.
+# - Compute densities in log space and normalise with log-sum-exp: far points then cost nothing.
+# - Variances and standard deviations are different numbers: scipy's `norm(loc, scale)` takes $\sigma$, not $\sigma^2$.
+#
+# ## Where next
+#
+# Lesson 02 does the same in several dimensions, where each variance becomes a
+# covariance matrix and each component an ellipse. For the theory, see chapter 9
+# of Bishop's *Pattern Recognition and Machine Learning* and chapter 11 of Murphy's
+# *Machine Learning: A Probabilistic Perspective*.
