@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 LAB_ARGS ?=
+# Jupyter refuses to run as root (e.g. in a container) unless told to.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help install lab test test-lib test-notebooks notebooks sync bench pins clean
 
@@ -32,7 +34,7 @@ lab: $(STAMP)
 	@echo "JupyterLab is starting on notebooks/. Open the http://localhost:$(PORT)/lab?token=... address"
 	@echo "that it prints below (Ctrl-C twice to stop)."
 	@echo
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
