@@ -1,0 +1,183 @@
+"""The EM stepper, driven from code as an instructor would drive it."""
+
+import io
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+
+import gmmlib
+from gmmlib.datasets import three_blobs_2d, three_bumps_1d
+from gmmlib.steps import HalfSteps, em_filmstrip
+from gmmlib.widgets import EMStepper, em_stepper
+
+
+@pytest.fixture(scope="module")
+def x1():
+    return three_bumps_1d(n_samples=200, seed=3)[0]
+
+
+@pytest.fixture(scope="module")
+def stepper1(x1):
+    return em_stepper(x1, 3, seed=0, max_iter=12, tol=0)
+
+
+@pytest.fixture(scope="module")
+def stepper2():
+    X, _ = three_blobs_2d(n_samples=300, seed=4)
+    return em_stepper(X, 3, seed=0, max_iter=8, tol=0)
+
+
+def test_half_step_numbering():
+    """Step 0 is the start, 2t-1 the E-step and 2t the M-step of iteration t."""
+    result = gmmlib.fit(three_bumps_1d(50)[0], 2, max_iter=3, tol=0)
+    steps = HalfSteps(gmmlib._validation.check_data(three_bumps_1d(50)[0]), result)
+    assert len(steps) == 7
+    got = [(s.kind, s.iteration, s.params_index, s.resp_index) for s in map(steps.__getitem__, range(7))]
+    assert got == [("start", 0, 0, None),
+                   ("E", 1, 0, 0), ("M", 1, 1, 0),
+                   ("E", 2, 1, 1), ("M", 2, 2, 1),
+                   ("E", 3, 2, 2), ("M", 3, 3, 2)]
+    with pytest.raises(IndexError):
+        steps[7]
+
+
+def test_slider_covers_every_half_step(stepper1):
+    assert isinstance(stepper1, EMStepper)
+    assert stepper1.slider.min == 0
+    assert stepper1.slider.max == 2 * stepper1.result.n_iter == 24
+    assert stepper1.play.max == stepper1.slider.max
+
+
+def _png(stepper):
+    return np.asarray(Image.open(io.BytesIO(stepper.image.value)).convert("RGB"))
+
+
+def test_e_step_recolours_points_and_m_step_moves_curves(stepper1):
+    """Setting the slider from code redraws: an E-step changes only the point
+    colours, an M-step changes only the curves."""
+    scene = stepper1._scene
+    shown = {}
+    for v in (2, 3, 4):
+        stepper1.slider.value = v
+        shown[v] = (scene.points.get_facecolors().copy(),
+                    [line.get_ydata().copy() for line in scene.lines],
+                    _png(stepper1))
+    colours2, curves2, png2 = shown[2]
+    colours3, curves3, png3 = shown[3]  # E-step of iteration 2
+    colours4, curves4, png4 = shown[4]  # M-step of iteration 2
+    assert not np.allclose(colours2, colours3)
+    assert all(np.array_equal(a, b) for a, b in zip(curves2, curves3))
+    assert np.array_equal(colours3, colours4)
+    assert not all(np.allclose(a, b) for a, b in zip(curves3, curves4))
+    assert not np.array_equal(png2, png3) and not np.array_equal(png3, png4)
+
+
+def test_curves_are_the_weighted_densities_of_the_drawn_params(stepper1):
+    stepper1.slider.value = 6
+    params = stepper1.result.history[3]
+    x = stepper1._scene.lines[0].get_xdata()
+    expected = gmmlib.plotting.weighted_component_densities(x, params)
+    for line, d in zip(stepper1._scene.lines, expected):
+        np.testing.assert_allclose(line.get_ydata(), d)
+    np.testing.assert_allclose(stepper1._scene.mixture.get_ydata(), expected.sum(axis=0))
+
+
+def test_points_start_grey_then_take_soft_colours(stepper1):
+    stepper1.slider.value = 0
+    grey = stepper1._scene.points.get_facecolors()[:, :3]
+    assert np.allclose(grey, grey[0]) and np.allclose(grey[0], grey[0].mean())
+    stepper1.slider.value = 1
+    resp = gmmlib.e_step(stepper1.steps.X, stepper1.result.history[0])
+    expected = resp @ gmmlib.plotting.component_colors(3)
+    np.testing.assert_allclose(stepper1._scene.points.get_facecolors()[:, :3], expected, atol=1e-6)
+
+
+def test_readout_and_marker_follow_the_slider(stepper1):
+    stepper1.show(5)
+    assert stepper1.slider.value == 5
+    ll = stepper1.result.log_likelihoods[2]  # E-step of iteration 3 shows history[2]
+    assert f"{ll:.3f}" in stepper1.readout.value
+    assert "iteration 3, E-step" in stepper1.readout.value
+    mx, my = stepper1._ll.marker.get_data()
+    assert (mx[0], my[0]) == (2, ll)
+
+
+def test_revisits_give_the_same_picture(stepper1):
+    stepper1.slider.value = 7
+    first = stepper1.image.value
+    stepper1.slider.value = 1
+    stepper1.slider.value = 7
+    assert stepper1.image.value == first
+
+
+def test_frames_stay_right_after_the_figure_is_drawn_elsewhere(stepper1):
+    """Saving or displaying stepper.figure must not corrupt the next frames."""
+    stepper1.slider.value = 9
+    before = _png(stepper1)
+    stepper1.figure.savefig(io.BytesIO(), format="png", dpi=50)
+    stepper1.slider.value = 8
+    stepper1.slider.value = 9
+    assert np.array_equal(_png(stepper1), before)
+
+
+def test_frame_matches_a_full_redraw(stepper1):
+    """The fast (blitted) frame shows the same picture as drawing the whole figure."""
+    stepper1.slider.value = 10
+    fast = _png(stepper1).astype(int)
+    canvas = FigureCanvasAgg(stepper1.figure)
+    canvas.draw()
+    full = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    assert fast.shape == full.shape
+    assert np.mean(np.abs(fast - full) > 8) < 0.002  # antialiasing may differ at edges
+
+
+def test_two_dimensional_stepper_draws_ellipses(stepper2):
+    stepper2.slider.value = 4
+    params = stepper2.result.history[2]
+    scene = stepper2._scene
+    centre, w, h, a = gmmlib.plotting.covariance_ellipse(params.means[1], params.covariances[1], 1)
+    e = scene.ellipses[1 * len(scene.n_std)]
+    np.testing.assert_allclose(e.get_center(), centre)
+    assert np.isclose(e.get_width(), w) and np.isclose(e.get_height(), h)
+    np.testing.assert_allclose(scene.centres[1].get_data(), [[params.means[1, 0]], [params.means[1, 1]]])
+
+
+def test_stepper_rejects_data_it_cannot_draw():
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    with pytest.raises(ValueError, match="1-D or 2-D"):
+        em_stepper(X, 2)
+
+
+def test_stepper_passes_fit_options_and_validates_them(x1):
+    s = em_stepper(x1, 2, max_iter=3, tol=0, seed=5)
+    assert s.result.n_iter == 3
+    assert s.result.history[0] == gmmlib.fit(x1, 2, max_iter=0, seed=5).history[0]
+    with pytest.raises(ValueError, match="init"):
+        em_stepper(x1, 2, init="nope")
+
+
+def test_stepper_shows_a_collapsing_fit_up_to_the_collapse():
+    x = [0.0, 0.0, 0.0, 0.0, 0.0, 10.0]
+    with pytest.raises(gmmlib.SingularityError) as info:
+        gmmlib.fit(x, 2, reg_covar=0)
+    s = em_stepper(x, 2, reg_covar=0)
+    assert s.result.n_iter == info.value.iteration - 1
+    assert f"component {info.value.component} collapsed at iteration {info.value.iteration}" in s.note.value
+
+
+def test_display_bundle_has_a_static_image(stepper1):
+    bundle = stepper1._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["image/png"]
+
+
+def test_filmstrip_draws_the_chosen_steps(stepper1, x1):
+    fig = stepper1.filmstrip([0, 1, 2, 24])
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 5  # four steps and the log-likelihood
+    assert [ax.get_title() for ax in visible[:4]] == [
+        "step 0: start", "step 1: E-step 1", "step 2: M-step 1", "step 24: M-step 12"]
+    with pytest.raises(ValueError, match="outside 0..24"):
+        em_filmstrip(x1, stepper1.result, [25])
