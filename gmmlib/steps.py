@@ -123,6 +123,7 @@ class Scene1D:
         ax.axhline(0, color="0.3", lw=0.8)
         ax.set_xlim(self.grid[0], self.grid[-1])
         ax.set_ylim(-0.2 * top, top)
+        ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= top])  # none under the strip
         ax.set_xlabel("x")
         ax.set_ylabel("density")
         jitter = np.random.default_rng(0).uniform(0.04, 0.16, size=x.size)

@@ -53,13 +53,15 @@ class EMStepper(widgets.VBox):
         self.steps = HalfSteps(X, result)
         last = self.steps.n_steps - 1
 
-        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
-        grid = self.figure.add_gridspec(1, 2, width_ratios=(3, 2), wspace=0.25,
-                                        left=0.07, right=0.98, bottom=0.14, top=0.88)
-        self._scene = make_scene(self.figure.add_subplot(grid[0]), self.steps)
-        self._ll = LogLikelihoodPanel(self.figure.add_subplot(grid[1]), self.steps)
-        self._title = self.figure.text(0.07, 0.93, "", fontsize=13)
+        ax_data, ax_ll = self.figure.subplots(1, 2, width_ratios=(3, 2))
+        self._scene = make_scene(ax_data, self.steps)
+        self._ll = LogLikelihoodPanel(ax_ll, self.steps)
+        self._title = self.figure.suptitle(self.steps[last].label, x=0.02, ha="left")
+        # Lay the figure out once, then freeze it: frames only redraw artists in place.
+        self.figure.canvas.draw()
+        self.figure.set_layout_engine("none")
         self._dynamic = [*self._scene.dynamic, *self._ll.dynamic, self._title]
         self._background = None
         self._size = None
