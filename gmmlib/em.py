@@ -227,7 +227,7 @@ def _component_log_densities(X, means, chol):
     N, D = X.shape
     K = means.shape[0]
     eye = np.eye(D)
-    out = np.empty((N, K))
+    out = np.empty((N, K), order="F")  # one contiguous column per component
     for k in range(K):
         P = np.linalg.solve(chol[k], eye).T  # P_k = L_k^{-T}
         z = X @ P
@@ -265,7 +265,9 @@ def _m_step(X, resp, reg_covar, collapse_floor):
 
     N_k = sum_i r_ik;  pi_k = N_k / N;  mu_k = sum_i r_ik x_i / N_k;
     Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k + reg_covar * I,
-    around the *updated* mean mu_k.
+    around the *updated* mean mu_k. The weighted sum of outer products is
+    computed as Y^T Y with rows y_i = sqrt(r_ik) (x_i - mu_k): one symmetric
+    matrix product.
     """
     N, D = X.shape
     N_k = resp.sum(axis=0) + 10 * np.finfo(float).eps  # no 0/0 for an empty component
@@ -273,8 +275,8 @@ def _m_step(X, resp, reg_covar, collapse_floor):
     means = (resp.T @ X) / N_k[:, None]
     covariances = np.empty((resp.shape[1], D, D))
     for k in range(resp.shape[1]):
-        diff = X - means[k]
-        covariances[k] = (resp[:, k, None] * diff).T @ diff / N_k[k]
+        Y = (X - means[k]) * np.sqrt(resp[:, k])[:, None]
+        covariances[k] = Y.T @ Y / N_k[k]
         covariances[k].flat[:: D + 1] += reg_covar
     _check_not_collapsed(covariances, collapse_floor, reg_covar)
     return GMMParams(weights / weights.sum(), means, covariances)
