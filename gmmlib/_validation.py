@@ -97,7 +97,11 @@ def check_init(init, X, n_components):
             raise ValueError(
                 f"init has {init.n_components} components but n_components={n_components}."
             )
-        check_data_matches_params(X, init)
+        if init.n_features != X.shape[1]:
+            raise ValueError(
+                f"init describes {init.n_features}-dimensional components but X has "
+                f"{X.shape[1]} feature(s) per point."
+            )
         return init
     if isinstance(init, str) and init in VALID_INITS:
         return init

@@ -1,0 +1,213 @@
+"""Repository consistency: dependency lists, lesson pairs and committed notebook outputs."""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+# Lessons are notebooks/NN_name.py (py:percent source) + notebooks/NN_name.ipynb.
+LESSON_SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+LESSON_NOTEBOOKS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+LESSON_PAIRS = sorted(
+    (py, py.with_suffix(".ipynb")) for py in LESSON_SOURCES if py.with_suffix(".ipynb").exists()
+)
+
+
+def for_each(argname, values, ids):
+    """Parametrise a test over lesson files, one id per file.
+
+    With no files the test is not collected at all: pytest would report an
+    empty parametrisation as a skip, and having no lessons yet is not a reason
+    to skip anything.
+    """
+    def decorate(test):
+        if not values:
+            return None
+        return pytest.mark.parametrize(argname, values, ids=ids)(test)
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------
+# Dependencies: pyproject.toml and environment.yml list the same packages
+
+
+def requirement_name(spec):
+    """'scikit_learn>=1.3' -> 'scikit-learn'; 'python=3.11' -> 'python'."""
+    spec = spec.strip().split("::")[-1]  # conda channel prefix, e.g. conda-forge::numpy
+    name = re.split(r"[\s<>=!~;\[@]", spec, maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pyproject_packages(pyproject):
+    """Runtime dependencies plus the 'notebooks' and 'test' extras."""
+    project = pyproject["project"]
+    extras = project.get("optional-dependencies", {})
+    specs = project.get("dependencies", []) + extras.get("notebooks", []) + extras.get("test", [])
+    return {requirement_name(s) for s in specs}
+
+
+def environment_packages(environment):
+    """Conda dependencies (without python and pip) plus the pip section
+    (without the '-e .' line that installs the course itself)."""
+    names = set()
+    for entry in environment.get("dependencies", []):
+        if isinstance(entry, dict):
+            pip_specs = [s for s in entry.get("pip", []) if s.split() != ["-e", "."]]
+            names.update(requirement_name(s) for s in pip_specs)
+        else:
+            names.add(requirement_name(entry))
+    return names - {"python", "pip"}
+
+
+def dependency_mismatch(pyproject, environment):
+    """A message naming the packages missing on either side; '' if they agree."""
+    in_pyproject = pyproject_packages(pyproject)
+    in_environment = environment_packages(environment)
+    problems = []
+    if in_pyproject - in_environment:
+        problems.append(f"missing from environment.yml: {sorted(in_pyproject - in_environment)}")
+    if in_environment - in_pyproject:
+        problems.append(f"missing from pyproject.toml: {sorted(in_environment - in_pyproject)}")
+    return "; ".join(problems)
+
+
+def test_pyproject_and_environment_list_the_same_packages():
+    """pip users (pyproject) and conda users (environment.yml) get the same packages."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert pyproject_packages(pyproject), "no dependencies found in pyproject.toml"
+    assert dependency_mismatch(pyproject, environment) == ""
+
+
+def test_dependency_check_names_the_missing_packages():
+    """The checker normalises names and versions, and reports both directions."""
+    pyproject = {"project": {
+        "dependencies": ["NumPy>=2.0", "scikit_learn>=1.3"],
+        "optional-dependencies": {"notebooks": ["pandas"], "test": ["pytest>=7"], "docs": ["sphinx"]},
+    }}
+    environment = {"dependencies": [
+        "python=3.11", "pip", "numpy >=2.0", "scikit-learn=1.5", "pytest", "seaborn",
+        {"pip": ["-e .", "pandas==2.2"]},
+    ]}
+    assert dependency_mismatch(pyproject, environment) == "missing from pyproject.toml: ['seaborn']"
+    environment["dependencies"].remove("pytest")
+    assert dependency_mismatch(pyproject, environment) == (
+        "missing from environment.yml: ['pytest']; missing from pyproject.toml: ['seaborn']"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Lesson pairs: NN_name.py and NN_name.ipynb hold the same cells
+
+
+def lesson_cells(path):
+    """[(cell_type, stripped source)] of a lesson file, .py or .ipynb."""
+    return [(cell.cell_type, cell.source.strip()) for cell in jupytext.read(path).cells]
+
+
+def cell_mismatch(py_path, ipynb_path):
+    """Where the two files of a pair first differ; '' if they hold the same cells."""
+    a, b = lesson_cells(py_path), lesson_cells(ipynb_path)
+    if a == b:
+        return ""
+    for i, (cell_a, cell_b) in enumerate(zip(a, b)):
+        if cell_a != cell_b:
+            return (f"cell {i} differs: {py_path.name} has {cell_a[0]} {cell_a[1][:80]!r}, "
+                    f"{ipynb_path.name} has {cell_b[0]} {cell_b[1][:80]!r}; run `make sync`")
+    return f"{py_path.name} has {len(a)} cells, {ipynb_path.name} has {len(b)}; run `make sync`"
+
+
+def test_every_lesson_has_both_files():
+    """Each NN_name.py has its NN_name.ipynb and each NN_name.ipynb its NN_name.py."""
+    sources = {p.stem for p in LESSON_SOURCES}
+    notebooks = {p.stem for p in LESSON_NOTEBOOKS}
+    assert sorted(sources - notebooks) == [], "lesson sources without a .ipynb"
+    assert sorted(notebooks - sources) == [], "notebooks without a .py source"
+
+
+@for_each("pair", LESSON_PAIRS, ids=[py.stem for py, _ in LESSON_PAIRS])
+def test_lesson_pair_holds_the_same_cells(pair):
+    """The .py source and the .ipynb of a lesson hold the same cells."""
+    assert cell_mismatch(*pair) == ""
+
+
+PY_PERCENT = """\
+# %% [markdown]
+# # A lesson
+
+# %%
+x = 1 + 1
+print(x)
+"""
+
+
+def write_ipynb(path, cells):
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    nbformat.write(notebook, str(path))
+    return path
+
+
+def test_pair_check_detects_different_cells(tmp_path):
+    """The pair checker accepts a synced pair and reports an edited code cell."""
+    py = tmp_path / "01_demo.py"
+    py.write_text(PY_PERCENT)
+    markdown = nbformat.v4.new_markdown_cell("# A lesson")
+    synced = write_ipynb(tmp_path / "01_demo.ipynb", [markdown, nbformat.v4.new_code_cell("x = 1 + 1\nprint(x)")])
+    assert cell_mismatch(py, synced) == ""
+
+    edited = write_ipynb(tmp_path / "02_demo.ipynb", [markdown, nbformat.v4.new_code_cell("x = 1 + 2\nprint(x)")])
+    assert re.search(r"cell 1 differs: .*'x = 1 \+ 1.*'x = 1 \+ 2", cell_mismatch(py, edited))
+
+    shorter = write_ipynb(tmp_path / "03_demo.ipynb", [markdown])
+    assert "01_demo.py has 2 cells, 03_demo.ipynb has 1" in cell_mismatch(py, shorter)
+
+
+# ---------------------------------------------------------------------------
+# Committed notebooks: every code cell executed, no errors
+
+
+def output_problems(ipynb_path):
+    """Code cells that were never executed or that stored an error output."""
+    notebook = json.loads(Path(ipynb_path).read_text())
+    problems = []
+    for i, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] != "code" or not "".join(cell["source"]).strip():
+            continue  # Jupyter does not execute blank code cells
+        if cell.get("execution_count") is None:
+            problems.append(f"cell {i} was not executed")
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                problems.append(f"cell {i} stored an error: {output.get('ename')}: {output.get('evalue')}")
+    return problems
+
+
+@for_each("notebook", LESSON_NOTEBOOKS, ids=[p.name for p in LESSON_NOTEBOOKS])
+def test_committed_notebook_is_executed_without_errors(notebook):
+    """Every code cell has run, and none stored an error."""
+    assert output_problems(notebook) == [], "re-run `make notebooks` and commit the outputs"
+
+
+def test_output_check_flags_errors_and_unexecuted_cells(tmp_path):
+    """The output checker passes an executed notebook, and flags a notebook
+    saved without outputs and one whose outputs hold a traceback."""
+    executed = nbformat.v4.new_code_cell("print(1)", execution_count=1, outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="1\n")])
+    blank = nbformat.v4.new_code_cell("")
+    failed = nbformat.v4.new_code_cell("1 / 0", execution_count=2, outputs=[
+        nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])])
+    never_run = nbformat.v4.new_code_cell("print(2)")
+
+    assert output_problems(write_ipynb(tmp_path / "ok.ipynb", [executed, blank])) == []
+    assert output_problems(write_ipynb(tmp_path / "bad.ipynb", [executed, failed, never_run])) == [
+        "cell 1 stored an error: ZeroDivisionError: division by zero",
+        "cell 2 was not executed",
+    ]
