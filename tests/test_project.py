@@ -88,6 +88,17 @@ def test_pyproject_and_environment_list_the_same_packages():
     assert dependency_mismatch(pyproject, environment) == ""
 
 
+def test_binder_environment_matches_the_conda_environment():
+    """Binder builds .binder/environment.yml (then postBuild installs the course):
+    it must ask for exactly the conda packages of environment.yml, Python included."""
+    def conda_specs(path):
+        deps = yaml.safe_load(path.read_text())["dependencies"]
+        return sorted(d for d in deps if isinstance(d, str))
+
+    assert conda_specs(ROOT / ".binder" / "environment.yml") == conda_specs(ROOT / "environment.yml")
+    assert "pip install --no-deps -e ." in (ROOT / ".binder" / "postBuild").read_text()
+
+
 def test_dependency_check_names_the_missing_packages():
     """The checker normalises names and versions, and reports both directions."""
     pyproject = {"project": {
