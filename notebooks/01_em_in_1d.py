@@ -128,10 +128,10 @@ resp_few = weighted / mixture                                                   
 
 table = pd.DataFrame({"x": few})
 for k in range(3):
-    table[f"pi_{k} N(x | mu_{k}, s2_{k})"] = weighted[:, k]
+    table[f"π{k}·N(x | μ{k}, σ{k}²)"] = weighted[:, k]
 table["p(x)"] = mixture[:, 0]
 for k in range(3):
-    table[f"r_{k}"] = resp_few[:, k]
+    table[f"r{k}"] = resp_few[:, k]
 table
 
 # %% [markdown]
