@@ -6,6 +6,7 @@ are imported on demand, so ``import gmmlib`` needs only numpy.
 """
 
 from gmmlib.em import (
+    CovariancePrior,
     FitResult,
     GMMParams,
     SingularityError,
@@ -15,9 +16,12 @@ from gmmlib.em import (
     log_likelihood,
     log_mixture_density,
     m_step,
+    predict,
+    predict_proba,
 )
 
 __all__ = [
+    "CovariancePrior",
     "FitResult",
     "GMMParams",
     "SingularityError",
@@ -27,6 +31,8 @@ __all__ = [
     "log_likelihood",
     "log_mixture_density",
     "m_step",
+    "predict",
+    "predict_proba",
 ]
 
 __version__ = "0.1.0"

@@ -6,7 +6,7 @@ import numpy as np
 
 from gmmlib.em import GMMParams
 
-__all__ = ["sample_mixture", "three_bumps_1d", "three_blobs_2d"]
+__all__ = ["sample_mixture", "three_bumps_1d", "three_blobs_2d", "old_faithful"]
 
 
 def sample_mixture(params, n_samples, seed=0):
@@ -54,3 +54,19 @@ def three_blobs_2d(n_samples=500, seed=0):
     Returns (X, z): X of shape (n_samples, 2), z the true component of each point.
     """
     return sample_mixture(THREE_BLOBS_2D, n_samples, seed)
+
+
+def old_faithful():
+    """Eruptions of the Old Faithful geyser: 272 rows, two columns in minutes.
+
+    Returns a pandas DataFrame with columns ``eruptions`` (duration of the
+    eruption) and ``waiting`` (time to the next eruption). The file ships with
+    gmmlib (gmmlib/data/old_faithful.csv; its source is in
+    gmmlib/data/SOURCES.md), so no network is needed.
+    """
+    from importlib.resources import files
+
+    import pandas as pd
+
+    with files("gmmlib").joinpath("data/old_faithful.csv").open("r") as f:
+        return pd.read_csv(f)

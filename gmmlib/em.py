@@ -18,7 +18,7 @@ trust what they are given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -34,6 +34,7 @@ from gmmlib._validation import (
 
 __all__ = [
     "GMMParams",
+    "CovariancePrior",
     "FitResult",
     "SingularityError",
     "component_log_densities",
@@ -41,6 +42,8 @@ __all__ = [
     "e_step",
     "m_step",
     "log_likelihood",
+    "predict_proba",
+    "predict",
     "fit",
 ]
 
@@ -260,14 +263,24 @@ def _e_step(X, params):
     return np.exp(log_weighted, out=log_weighted), log_density
 
 
-def _m_step(X, resp, reg_covar, collapse_floor):
+def _m_step(X, resp, reg_covar, collapse_floor, prior=None):
+    """The M-step, raising SingularityError if a covariance collapsed."""
+    weights, means, covariances = _m_step_arrays(X, resp, reg_covar, prior)
+    collapsed = _collapsed_components(covariances, collapse_floor)
+    if collapsed:
+        raise _collapse_error(collapsed[0], covariances[collapsed[0]], reg_covar)
+    return GMMParams(weights, means, covariances)
+
+
+def _m_step_arrays(X, resp, reg_covar, prior=None):
     """Weights, means and covariances that maximise the expected log-likelihood.
 
     N_k = sum_i r_ik;  pi_k = N_k / N;  mu_k = sum_i r_ik x_i / N_k;
-    Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k + reg_covar * I,
-    around the *updated* mean mu_k. The weighted sum of outer products is
+    Sigma_k = S_k / N_k + reg_covar * I,  S_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T,
+    around the *updated* mean mu_k. The weighted sum of outer products S_k is
     computed as Y^T Y with rows y_i = sqrt(r_ik) (x_i - mu_k): one symmetric
-    matrix product.
+    matrix product. With an inverse-Wishart prior IW(Psi, nu) on each
+    covariance, the MAP update is Sigma_k = (S_k + Psi) / (N_k + nu + D + 1).
     """
     N, D = X.shape
     N_k = resp.sum(axis=0) + 10 * np.finfo(float).eps  # no 0/0 for an empty component
@@ -276,10 +289,13 @@ def _m_step(X, resp, reg_covar, collapse_floor):
     covariances = np.empty((resp.shape[1], D, D))
     for k in range(resp.shape[1]):
         Y = (X - means[k]) * np.sqrt(resp[:, k])[:, None]
-        covariances[k] = Y.T @ Y / N_k[k]
+        S_k = Y.T @ Y
+        if prior is None:
+            covariances[k] = S_k / N_k[k]
+        else:
+            covariances[k] = (S_k + prior.scale) / (N_k[k] + prior.dof + D + 1)
         covariances[k].flat[:: D + 1] += reg_covar
-    _check_not_collapsed(covariances, collapse_floor, reg_covar)
-    return GMMParams(weights / weights.sum(), means, covariances)
+    return weights / weights.sum(), means, covariances
 
 
 def _collapse_floor(X):
@@ -287,21 +303,104 @@ def _collapse_floor(X):
     return _COLLAPSE_RTOL * X.var(axis=0)
 
 
-def _check_not_collapsed(covariances, floor, reg_covar):
+def _collapsed_components(covariances, floor):
+    """Indices of the covariances that are no longer (numerically) positive definite."""
+    collapsed = []
     for k, S in enumerate(covariances):
         try:
             L = np.linalg.cholesky(S)
         except np.linalg.LinAlgError:
-            L = None
-        if L is None or np.any(np.diagonal(L) ** 2 <= floor):
-            raise SingularityError(
-                f"component {k} collapsed: its covariance is no longer positive "
-                f"definite (eigenvalues {np.linalg.eigvalsh(S).tolist()}), because "
-                "it has shrunk onto a single point or a line of points. "
-                f"Increase reg_covar (now {reg_covar:g}), use fewer components, "
-                "or rescale the data.",
-                component=k,
-            )
+            collapsed.append(k)
+            continue
+        if np.any(np.diagonal(L) ** 2 <= floor):
+            collapsed.append(k)
+    return collapsed
+
+
+def _collapse_error(k, covariance, reg_covar):
+    return SingularityError(
+        f"component {k} collapsed: its covariance is no longer positive "
+        f"definite (eigenvalues {np.linalg.eigvalsh(covariance).tolist()}), because "
+        "it has shrunk onto a single point or a line of points. "
+        f"Increase reg_covar (now {reg_covar:g}), use fewer components, "
+        "or rescale the data.",
+        component=k,
+    )
+
+
+def _check_not_collapsed(covariances, floor, reg_covar):
+    collapsed = _collapsed_components(covariances, floor)
+    if collapsed:
+        raise _collapse_error(collapsed[0], covariances[collapsed[0]], reg_covar)
+
+
+@dataclass(frozen=True)
+class CovariancePrior:
+    """An inverse-Wishart prior IW(scale, dof) on every component's covariance.
+
+    With it, EM finds the maximum a posteriori (MAP) parameters: the M-step
+    becomes Sigma_k = (S_k + scale) / (N_k + dof + D + 1), which can never
+    collapse, because scale is positive definite. A larger dof or scale pulls
+    the covariances harder towards scale / (dof + D + 1).
+
+    scale : array of shape (D, D), symmetric positive definite, or a positive
+        number meaning that number times the identity
+    dof : float > D - 1, the prior's degrees of freedom
+    """
+
+    scale: np.ndarray
+    dof: float
+
+    def __post_init__(self):
+        scale = np.asarray(self.scale, dtype=float)
+        if not np.all(np.isfinite(scale)):
+            raise ValueError("CovariancePrior scale contains NaN or infinity.")
+        if scale.ndim == 0:
+            if scale <= 0:
+                raise ValueError(f"CovariancePrior scale must be positive; got {float(scale):g}.")
+        elif scale.ndim != 2 or scale.shape[0] != scale.shape[1]:
+            raise ValueError(f"CovariancePrior scale must be a number or a (D, D) matrix; got shape {scale.shape}.")
+        else:
+            try:
+                np.linalg.cholesky(scale)
+            except np.linalg.LinAlgError:
+                raise ValueError("CovariancePrior scale must be symmetric positive definite.") from None
+            if not np.allclose(scale, scale.T):
+                raise ValueError("CovariancePrior scale must be symmetric.")
+        object.__setattr__(self, "scale", scale)
+        object.__setattr__(self, "dof", float(self.dof))
+
+    @classmethod
+    def from_data(cls, X, n_components):
+        """A weak default prior: scale = cov(X) / K^(2/D), dof = D + 2.
+
+        Each component is pulled towards the spread one of K equal clusters
+        would have; dof = D + 2 makes the prior as weak as it can be while
+        keeping its mean finite.
+        """
+        X = check_data(X)
+        D = X.shape[1]
+        cov = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
+        return cls(cov / n_components ** (2.0 / D), D + 2)
+
+    def scale_matrix(self, D):
+        """The scale as a (D, D) matrix."""
+        if self.scale.ndim == 0:
+            return float(self.scale) * np.eye(D)
+        if self.scale.shape != (D, D):
+            raise ValueError(f"CovariancePrior scale has shape {self.scale.shape} but the data has D={D}.")
+        return self.scale
+
+
+def _prior_for(prior, D):
+    """The prior with its scale as a (D, D) matrix, checked against D."""
+    if prior is None:
+        return None
+    if not isinstance(prior, CovariancePrior):
+        raise ValueError(f"covariance_prior must be a CovariancePrior or None; got {type(prior).__name__}.")
+    if prior.dof <= D - 1:
+        raise ValueError(f"CovariancePrior dof must be > D - 1 = {D - 1}; got {prior.dof:g}.")
+    return CovariancePrior(prior.scale_matrix(D), prior.dof)
 
 
 # ---------------------------------------------------------------------------
@@ -352,7 +451,7 @@ def e_step(X, params):
     return _e_step(X, params)[0]
 
 
-def m_step(X, resp, reg_covar=1e-6):
+def m_step(X, resp, reg_covar=1e-6, *, covariance_prior=None):
     """The M-step: the parameters that maximise the expected complete-data log-likelihood.
 
     Parameters
@@ -362,6 +461,8 @@ def m_step(X, resp, reg_covar=1e-6):
     reg_covar : float >= 0
         Added to the diagonal of every covariance, as scikit-learn does, to
         keep covariances away from singular.
+    covariance_prior : CovariancePrior or None
+        With a prior, the MAP update (S_k + scale) / (N_k + dof + D + 1).
 
     Returns
     -------
@@ -375,7 +476,8 @@ def m_step(X, resp, reg_covar=1e-6):
     X = check_data(X)
     resp = check_resp(resp, X.shape[0])
     reg_covar = check_nonnegative("reg_covar", reg_covar)
-    return _m_step(X, resp, reg_covar, _collapse_floor(X))
+    prior = _prior_for(covariance_prior, X.shape[1])
+    return _m_step(X, resp, reg_covar, _collapse_floor(X), prior)
 
 
 def log_likelihood(X, params):
@@ -385,6 +487,26 @@ def log_likelihood(X, params):
     big sum). Returns a float.
     """
     return float(log_mixture_density(X, params).sum())
+
+
+def predict_proba(X, params):
+    """The probability that each component made each point: shape (N, K).
+
+    The same as :func:`e_step`: pi_k N(x_i | mu_k, Sigma_k) / p(x_i), weights
+    included, computed in log space.
+    """
+    return e_step(X, params)
+
+
+def predict(X, params):
+    """The most probable component of each point: shape (N,), integers in 0..K-1.
+
+    The argmax over k of pi_k N(x_i | mu_k, Sigma_k): the weights count, so a
+    point halfway between two equal-shaped components goes to the heavier one.
+    """
+    X = check_data(X)
+    check_data_matches_params(X, params)
+    return np.argmax(_log_weighted_densities(X, params), axis=1)
 
 
 @dataclass(frozen=True)
@@ -403,6 +525,13 @@ class FitResult:
         True when the mean log-likelihood per point rose by less than ``tol``.
     n_iter : int
         The number of EM iterations run, ``len(history) - 1``.
+    start : int
+        With ``n_init`` > 1, which start (0, 1, ...) this fit is: the one with
+        the highest final log-likelihood. 0 for a single start.
+    start_log_likelihoods : array of shape (n_init,)
+        The final log-likelihood of every start.
+    reinitialised : tuple of (iteration, component) pairs
+        With ``on_collapse="reinit"``, each component restarted and when.
     """
 
     params: GMMParams
@@ -410,6 +539,9 @@ class FitResult:
     log_likelihoods: np.ndarray
     converged: bool
     n_iter: int
+    start: int = 0
+    start_log_likelihoods: np.ndarray = None
+    reinitialised: tuple = ()
 
 
 def _initial_params(X, n_components, init, rng, reg_covar):
@@ -454,7 +586,8 @@ def _kmeans_plusplus(X, n_components, rng):
     return np.array(centres)
 
 
-def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1e-6, seed=0):
+def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1e-6,
+        seed=0, n_init=1, covariance_prior=None, on_collapse="raise"):
     """Fit a Gaussian mixture with full covariances by EM.
 
     Parameters
@@ -475,6 +608,18 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
         Added to the diagonal of every covariance at every M-step.
     seed : int
         Seed of the random choices of the initialisation.
+    n_init : int >= 1
+        Run EM from this many starts (drawn one after the other from the
+        seeded generator) and keep the fit with the highest final
+        log-likelihood; ``result.start`` says which start won.
+    covariance_prior : CovariancePrior or None
+        An inverse-Wishart prior on the covariances: EM then finds the MAP
+        parameters (see CovariancePrior). The reported log-likelihoods are
+        still log-likelihoods, without the prior.
+    on_collapse : "raise" or "reinit"
+        What to do when a covariance collapses: raise SingularityError, or
+        restart that component at the point the mixture explains worst, with
+        the data's covariance, and go on (``result.reinitialised`` lists when).
 
     Returns
     -------
@@ -483,7 +628,8 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
     Raises
     ------
     SingularityError
-        When a covariance collapses; its ``result`` holds the fit up to then.
+        When a covariance collapses and on_collapse="raise"; its ``result``
+        holds the fit up to the collapse.
     """
     X = check_data(X)
     n_components = check_n_components(n_components, X.shape[0])
@@ -491,9 +637,27 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
     tol = check_nonnegative("tol", tol)
     reg_covar = check_nonnegative("reg_covar", reg_covar)
     init = check_init(init, X, n_components)
+    n_init = check_int("n_init", n_init, minimum=1)
+    if n_init > 1 and isinstance(init, GMMParams):
+        raise ValueError("n_init > 1 needs random starts; with init=GMMParams every "
+                         "start would be the same. Use init='kmeans++' or 'random'.")
+    prior = _prior_for(covariance_prior, X.shape[1])
+    if on_collapse not in ("raise", "reinit"):
+        raise ValueError(f"on_collapse={on_collapse!r} is not understood; use 'raise' or 'reinit'.")
     rng = np.random.default_rng(seed)
-    floor = _collapse_floor(X)
 
+    fits = [_fit_one_start(X, n_components, init, rng, max_iter, tol, reg_covar, prior,
+                           on_collapse) for _ in range(n_init)]
+    finals = np.array([f.log_likelihoods[-1] for f in fits])
+    best = int(np.argmax(finals))
+    return replace(fits[best], start=best, start_log_likelihoods=finals)
+
+
+def _fit_one_start(X, n_components, init, rng, max_iter, tol, reg_covar, prior, on_collapse):
+    """EM from one start: the E-step on the current parameters also yields
+    their log-likelihood, so each iteration costs one E-step and one M-step."""
+    N = X.shape[0]
+    floor = _collapse_floor(X)
     try:
         params = _initial_params(X, n_components, init, rng, reg_covar)
     except SingularityError as err:
@@ -501,12 +665,9 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
             f"The starting parameters are already singular: {err}",
             component=err.component, iteration=0,
         ) from None
-    history = [params]
-    log_likelihoods = []
+    history, log_likelihoods, reinitialised = [params], [], []
     converged = False
-    N = X.shape[0]
     for iteration in range(1, max_iter + 2):
-        # The E-step on the current parameters also yields their log-likelihood.
         resp, log_density = _e_step(X, params)
         log_likelihoods.append(float(log_density.sum()))
         if iteration > 1 and tol > 0:
@@ -516,16 +677,36 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
                 break
         if iteration > max_iter:
             break
-        try:
-            params = _m_step(X, resp, reg_covar, floor)
-        except SingularityError as err:
+        weights, means, covariances = _m_step_arrays(X, resp, reg_covar, prior)
+        collapsed = _collapsed_components(covariances, floor)
+        if collapsed and on_collapse == "raise":
+            err = _collapse_error(collapsed[0], covariances[collapsed[0]], reg_covar)
             so_far = _result(history, log_likelihoods, converged=False)
             raise SingularityError(
                 f"EM iteration {iteration}: {err}",
                 component=err.component, iteration=iteration, result=so_far,
             ) from None
+        if collapsed:
+            _restart_components(X, collapsed, log_density, weights, means, covariances, reg_covar)
+            reinitialised.extend((iteration, k) for k in collapsed)
+        params = GMMParams(weights, means, covariances)
         history.append(params)
-    return _result(history, log_likelihoods, converged)
+    return replace(_result(history, log_likelihoods, converged),
+                   reinitialised=tuple(reinitialised))
+
+
+def _restart_components(X, collapsed, log_density, weights, means, covariances, reg_covar):
+    """Put each collapsed component (in place) on one of the points the current
+    mixture explains worst, with the covariance of the whole data set and the
+    weight 1/K; the weights are then renormalised."""
+    D = X.shape[1]
+    worst = np.argsort(log_density)[: len(collapsed)]
+    cov = np.atleast_2d(np.cov(X, rowvar=False, bias=True)) + reg_covar * np.eye(D)
+    for k, i in zip(collapsed, worst):
+        means[k] = X[i]
+        covariances[k] = cov
+        weights[k] = 1.0 / len(weights)
+    weights /= weights.sum()
 
 
 def _result(history, log_likelihoods, converged):
@@ -535,4 +716,5 @@ def _result(history, log_likelihoods, converged):
         log_likelihoods=np.array(log_likelihoods),
         converged=converged,
         n_iter=len(history) - 1,
+        start_log_likelihoods=np.array(log_likelihoods[-1:]),
     )
