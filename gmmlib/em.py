@@ -268,7 +268,7 @@ def _m_step(X, resp, reg_covar, collapse_floor, prior=None):
     weights, means, covariances = _m_step_arrays(X, resp, reg_covar, prior)
     collapsed = _collapsed_components(covariances, collapse_floor)
     if collapsed:
-        raise _collapse_error(collapsed[0], covariances[collapsed[0]], reg_covar)
+        raise _collapse_error(collapsed[0], reg_covar)
     return GMMParams(weights, means, covariances)
 
 
@@ -317,11 +317,10 @@ def _collapsed_components(covariances, floor):
     return collapsed
 
 
-def _collapse_error(k, covariance, reg_covar):
+def _collapse_error(k, reg_covar):
     return SingularityError(
         f"component {k} collapsed: its covariance is no longer positive "
-        f"definite (eigenvalues {np.linalg.eigvalsh(covariance).tolist()}), because "
-        "it has shrunk onto a single point or a line of points. "
+        "definite, because it has shrunk onto a single point or a line of points. "
         f"Increase reg_covar (now {reg_covar:g}), use fewer components, "
         "or rescale the data.",
         component=k,
@@ -331,7 +330,7 @@ def _collapse_error(k, covariance, reg_covar):
 def _check_not_collapsed(covariances, floor, reg_covar):
     collapsed = _collapsed_components(covariances, floor)
     if collapsed:
-        raise _collapse_error(collapsed[0], covariances[collapsed[0]], reg_covar)
+        raise _collapse_error(collapsed[0], reg_covar)
 
 
 @dataclass(frozen=True)
@@ -680,7 +679,7 @@ def _fit_one_start(X, n_components, init, rng, max_iter, tol, reg_covar, prior, 
         weights, means, covariances = _m_step_arrays(X, resp, reg_covar, prior)
         collapsed = _collapsed_components(covariances, floor)
         if collapsed and on_collapse == "raise":
-            err = _collapse_error(collapsed[0], covariances[collapsed[0]], reg_covar)
+            err = _collapse_error(collapsed[0], reg_covar)
             so_far = _result(history, log_likelihoods, converged=False)
             raise SingularityError(
                 f"EM iteration {iteration}: {err}",
