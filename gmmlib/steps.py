@@ -216,7 +216,7 @@ class LogLikelihoodPanel:
         self.vline.set_xdata([x, x])
 
 
-def em_filmstrip(X, result, steps=None, *, ncols=4, panel_size=(3.6, 2.9)):
+def em_filmstrip(X, result, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
     """A static figure of chosen half-steps of a fit, for reading without a kernel.
 
     X : array of shape (N,), (N, 1) or (N, 2): the data the fit was run on
@@ -243,7 +243,7 @@ def em_filmstrip(X, result, steps=None, *, ncols=4, panel_size=(3.6, 2.9)):
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, s in zip(axes, steps):
         step = half_steps[s]
-        make_scene(ax, half_steps, point_size=12).update(step)
+        make_scene(ax, half_steps, point_size=20).update(step)
         ax.set_title(f"step {s}: " + ("start" if step.kind == "start"
                                       else f"{step.kind}-step {step.iteration}"))
     ll_ax = axes[len(steps)]

@@ -37,7 +37,9 @@ pd.set_option("display.precision", 4)
 # A mixture of $K$ Gaussians makes each data point in two moves:
 #
 # 1. pick a component $z \in \{0, \dots, K-1\}$, component $k$ with probability $\pi_k$ (the **weights**, which sum to 1);
-# 2. draw $x$ from that component's normal distribution $\mathcal N(\mu_z, \sigma_z^2)$.
+# 2. draw $x$ from that component's normal distribution $\mathcal N(\mu_z, \sigma_z^2)$, whose density is
+#
+# $$\mathcal N(x \mid \mu, \sigma^2) = \frac{1}{\sqrt{2\pi\sigma^2}} \exp\!\left(-\frac{(x-\mu)^2}{2\sigma^2}\right).$$
 #
 # Here are three components. Note that we write down **variances** $\sigma_k^2$;
 # numpy and scipy want the **standard deviation** $\sigma_k$, so we take the square root once, by name.
@@ -71,7 +73,7 @@ true_params = gmmlib.GMMParams.from_1d(true_weights, true_means, true_variances)
 fig, ax = plt.subplots()
 plot_mixture_1d(ax, true_params, data=x)
 ax.set_title("300 draws and the mixture that made them")
-ax.legend(loc="upper right")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 plt.show()
 
 grid = np.linspace(-6, 8, 2001)
@@ -80,7 +82,9 @@ print("area under each weighted curve:", np.trapezoid(curves, grid, axis=1))
 print(f"area under the mixture:         {np.trapezoid(curves.sum(axis=0), grid):.6f}")
 
 # %% [markdown]
-# The histogram of the draws follows the black curve; the dashed curves are the
+# The histogram of the draws follows the black curve, roughly: 300 points are a
+# sample, and this one happens to hold more points from the right-hand
+# component (79) than its weight 0.2 predicts (60). The dashed curves are the
 # three weighted components, and the areas come out as the weights and 1.
 #
 # ## 2. The chicken-and-egg problem
@@ -96,6 +100,11 @@ for k in range(3):
           f"variance {group.var():.3f}   (true: {true_weights[k]}, {true_means[k]:+}, {true_variances[k]})")
 
 # %% [markdown]
+# (`group.var()` divides by the group size, not by size minus one: this is the
+# maximum-likelihood estimate, and the M-step below divides the same way.) Even
+# with the true labels the estimates are off by a few hundredths: that is what
+# a sample of 300 points allows.
+#
 # **If we knew the parameters**, we could work out for each point how probable it
 # is that each component made it. But we know neither. EM breaks the circle by
 # alternating: guess parameters, compute *soft* memberships from them (E-step), re-estimate
@@ -112,7 +121,9 @@ variances = np.array([1.0, 1.0, 1.0])
 # ## 3. The E-step: responsibilities
 #
 # The **responsibility** of component $k$ for point $x_i$ is the probability that
-# $k$ made $x_i$, given the current parameters (Bayes' rule):
+# $k$ made $x_i$, having seen $x_i$, under the current parameters:
+# $r_{ik} = p(z_i = k \mid x_i)$. Bayes' rule turns the *prior* $\pi_k$ (how often $k$
+# makes points at all) into this *posterior*:
 #
 # $$r_{ik} = \frac{\pi_k \, \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{\sum_j \pi_j \, \mathcal N(x_i \mid \mu_j, \sigma_j^2)}.$$
 #
@@ -132,12 +143,15 @@ for k in range(3):
 table["p(x)"] = mixture[:, 0]
 for k in range(3):
     table[f"r{k}"] = resp_few[:, k]
-table
+with pd.option_context("display.float_format", "{:.3g}".format):
+    display(table)
 
 # %% [markdown]
 # Read a row from left to right: the point $x = 1.5$ is about equally far from the
-# means $0$ and $3$, so components 1 and 2 share it almost evenly, and component 0
-# gets next to nothing. Rows of $r$ sum to 1:
+# means $0$ and $3$, and our guess gives all components the same weight and the
+# same variance, so components 1 and 2 share it almost evenly, and component 0
+# gets next to nothing. (With unequal weights or variances, the nearest mean
+# would not decide alone: section 4 shows the weights at work.) Rows of $r$ sum to 1:
 
 # %%
 print("row sums of r:", resp_few.sum(axis=1))
@@ -152,17 +166,21 @@ resp = weights * norm.pdf(x[:, None], loc=means, scale=np.sqrt(variances))
 resp /= resp.sum(axis=1, keepdims=True)
 
 colors = resp @ component_colors(3)
-fig, ax = plt.subplots(figsize=(9, 2.6))
-ax.scatter(x, rng.uniform(0, 1, N), c=colors, s=25, edgecolors="white", linewidths=0.3)
+fig, ax = plt.subplots(figsize=(9, 2.8))
+jitter = np.random.default_rng(1).uniform(0, 1, N)  # vertical position: random, only to spread the points
+ax.scatter(x, jitter, c=colors, s=30, edgecolors="white", linewidths=0.3)
+for k, c in enumerate(component_colors(3)):
+    ax.axvline(means[k], color=c, ls="--", lw=2, label=f"current mean $\\mu_{k}$")
 ax.set_yticks([])
 ax.set_xlabel("x")
 ax.set_title("points coloured by their responsibilities after the first E-step")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 plt.show()
 
 # %% [markdown]
-# Points near $-1.5$ lie halfway between the guesses $-3$ (blue) and $0$ (orange)
-# and take a blend of both colours; points near $1.5$ are shared by orange and
-# green in the same way. Nobody has told EM where the bumps are: the colours only
+# The dashed lines are the current means. Points near $-1.5$ lie halfway between
+# the guesses $-3$ (blue) and $0$ (orange) and take a blend of both colours, a
+# greyish brown; points near $1.5$ are shared by orange and green and turn olive. Nobody has told EM where the bumps are: the colours only
 # reflect the current guess. The M-step will now move the guess towards the points.
 #
 # ## 4. The M-step: weighted estimates
@@ -174,7 +192,8 @@ plt.show()
 #   \mu_k = \frac{1}{N_k}\sum_i r_{ik}\, x_i, \qquad
 #   \sigma_k^2 = \frac{1}{N_k}\sum_i r_{ik}\,(x_i - \mu_k)^2 .$$
 #
-# The variance uses the **new** mean $\mu_k$, just computed on the line before.
+# The variance uses the **new** mean $\mu_k$, just computed on the line before,
+# and divides by $N_k$ (the maximum-likelihood estimate, as in section 2).
 
 # %%
 N_k = resp.sum(axis=0)
@@ -186,6 +205,10 @@ print("N_k       ", N_k)
 print("weights   ", new_weights)
 print("means     ", new_means)
 print("variances ", new_variances)
+
+# A classic mistake: the variance around the OLD mean adds (new mean - old mean)^2.
+wrong_variances = (resp * (x[:, None] - means) ** 2).sum(axis=0) / N_k
+print("variances around the old means (wrong):", wrong_variances)
 
 # %% [markdown]
 # `gmmlib.m_step` does the same. Its `reg_covar` adds a tiny number to every
@@ -200,6 +223,19 @@ print("variances", params_1.covariances[:, 0, 0])
 print("same as ours:", np.allclose(params_1.weights, new_weights)
       and np.allclose(params_1.means[:, 0], new_means)
       and np.allclose(params_1.covariances[:, 0, 0], new_variances))
+
+# %% [markdown]
+# The new weights are no longer equal, and now they matter. Responsibilities
+# that forget $\pi_k$ (another classic mistake) give a different answer, here for
+# the point near $1.5$ of the table:
+
+# %%
+x_mid = few[3:4, None]
+with_weights = new_weights * norm.pdf(x_mid, loc=new_means, scale=np.sqrt(new_variances))
+without = norm.pdf(x_mid, loc=new_means, scale=np.sqrt(new_variances))
+print(f"x = {few[3]:.4f}")
+print("responsibilities with the weights (right):  ", (with_weights / with_weights.sum())[0])
+print("responsibilities without the weights (wrong):", (without / without.sum())[0])
 
 # %% [markdown]
 # ## 5. The log-likelihood: did the iteration help?
@@ -227,8 +263,9 @@ print(f"gmmlib.log_likelihood after:          {gmmlib.log_likelihood(x, params_1
 
 # %% [markdown]
 # One iteration raised it by about 76. A common mistake takes the log of one big
-# sum over all points instead. That gives a different number, here not even
-# negative, and it is not what EM maximises:
+# sum over all points instead. That is a different quantity altogether: one log
+# for all 300 points instead of one per point, so it comes out near $+3.7$ where the
+# log-likelihood is near $-625$, and it is not what EM maximises:
 
 # %%
 wrong = np.log((new_weights * norm.pdf(x[:, None], loc=new_means, scale=np.sqrt(new_variances))).sum())
@@ -245,7 +282,7 @@ def em_1d(x, weights, means, variances, n_iter):
     """Plain-numpy EM for a 1-D mixture; returns the parameters and the log-likelihoods."""
     lls = [log_likelihood(x, weights, means, variances)]
     for _ in range(n_iter):
-        # E-step: responsibilities, in log space
+        # E-step: the responsibilities of section 3, computed in log space (section 8 says why)
         log_weighted = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))
         resp = np.exp(log_weighted - logsumexp(log_weighted, axis=1, keepdims=True))
         # M-step: weighted estimates, the variance around the new mean
@@ -264,9 +301,18 @@ print("means    ", m30, "  true", true_means)
 print("variances", v30, "  true", true_variances)
 
 # %% [markdown]
-# The estimates are close to the truth but not equal to it, and they need not be:
-# 300 points are a sample, and the wide middle component overlaps both
-# neighbours, so EM's soft split of the points differs from the true labels.
+# The estimates are near the truth but 20-50% off in places (the right-hand
+# variance, 0.16 against 0.25). That is not a failure: EM maximises the
+# likelihood of *this sample*, and by that measure its answer beats both the
+# true parameters and the estimates from the true labels of section 2:
+
+# %%
+label_params = [np.array([(z == k).mean() for k in range(3)]),
+                np.array([x[z == k].mean() for k in range(3)]),
+                np.array([x[z == k].var() for k in range(3)])]
+print(f"log-likelihood of EM's answer:              {lls[-1]:.4f}")
+print(f"log-likelihood of the true parameters:      {log_likelihood(x, true_weights, true_means, true_variances):.4f}")
+print(f"log-likelihood of the true-label estimates: {log_likelihood(x, *label_params):.4f}")
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 3.8))
@@ -276,10 +322,16 @@ ax.set_ylabel("log-likelihood")
 ax.set_title("EM's log-likelihood never goes down")
 ax.grid(alpha=0.3)
 plt.show()
-print(f"smallest change between iterations: {np.diff(lls).min():.2e} (never negative)")
+print("never decreases:", np.all(np.diff(lls) >= 0))
+print("gain of each of the first 12 iterations:", np.diff(lls)[:12])
 
 # %% [markdown]
-# The curve climbs steeply, then flattens: each iteration still helps, but less.
+# The first iteration gains 76; then comes a plateau of gains around 1-2, where
+# the left and middle components slowly sort out which points are whose, a
+# second climb (gains up to 6.6 around iterations 8-10), and only then the
+# flattening. "Never decreases" does not mean "each gain smaller than the last";
+# a long flat stretch is not proof that EM has arrived.
+#
 # That EM never lowers the log-likelihood is a theorem, not luck: the E-step
 # builds a lower bound on $\ell$ that touches it at the current parameters, and the
 # M-step maximises that bound. A later lesson draws it.
@@ -304,33 +356,37 @@ print("means agree to 1e-12:         ", np.abs(result.params.means[:, 0] - m30).
 
 # %%
 rows = []
-for tol in (1e-1, 1e-3, 1e-6, 1e-9):
-    r = gmmlib.fit(x, 3, init=start, tol=tol, max_iter=500)
-    rows.append({"tol": tol, "iterations": r.n_iter, "converged": r.converged,
-                 "final log-likelihood": r.log_likelihoods[-1]})
+for tol, max_iter in ((1e-1, 500), (1e-3, 500), (1e-6, 500), (1e-9, 500), (1e-6, 5)):
+    res = gmmlib.fit(x, 3, init=start, tol=tol, max_iter=max_iter)
+    rows.append({"tol": tol, "max_iter": max_iter, "iterations": res.n_iter,
+                 "converged": res.converged, "final log-likelihood": res.log_likelihoods[-1]})
 pd.DataFrame(rows)
 
 # %% [markdown]
-# A looser tolerance stops sooner with a slightly lower log-likelihood; beyond
-# `1e-6` the answer hardly changes. `gmmlib.fit` uses `tol=1e-6` by default,
-# as scikit-learn does (lesson 05), and `max_iter=100`.
+# `tol=0.1` is a trap: it stops after 2 iterations, on the plateau of section 6,
+# 31 below the answer, because one iteration there gains less than 0.1 per
+# point. `1e-3` stops at the end of the second climb; beyond `1e-6` the answer
+# hardly changes. With `max_iter=5` the cap stops the run first, and
+# `converged` says so. `gmmlib.fit` uses `tol=1e-6` and `max_iter=100` by
+# default; scikit-learn's `GaussianMixture` (lesson 05) uses a looser `tol=1e-3`.
 #
 # ## 8. Numerical care: log-sum-exp
 #
-# Densities of far-away points are tiny. At $x = 50$, the three densities
+# Densities of far-away points are tiny. At $x = 50$, the three weighted densities
 # are smaller than the smallest positive float and come out as exactly 0, so the
-# responsibility ratio becomes $0/0$:
+# responsibility ratio becomes $0/0$. (It happens in real fits too: a narrow
+# component and a point a few units away is enough.)
 
 # %%
 far = np.array([50.0])
 with np.errstate(invalid="ignore"):  # numpy would warn about 0/0; we want to see the result
     dens = weights * norm.pdf(far[:, None], loc=means, scale=np.sqrt(variances))
-    print("densities:                ", dens)
+    print("weighted densities:       ", dens)
     print("naive responsibilities:   ", dens / dens.sum(axis=1, keepdims=True))
 
 # %% [markdown]
-# In logarithms nothing underflows: $\log \pi_k \mathcal N(50 \mid \dots)$ is
-# around $-1100$, a perfectly ordinary number. To normalise, subtract the
+# In logarithms nothing underflows: $\log \pi_k \mathcal N(50 \mid \dots)$ lies
+# between $-1400$ and $-1100$, perfectly ordinary numbers. To normalise, subtract the
 # largest term $m$ before exponentiating:
 #
 # $$\log \sum_k e^{a_k} = m + \log \sum_k e^{a_k - m}, \qquad m = \max_k a_k,$$
@@ -343,20 +399,28 @@ m = a.max(axis=1, keepdims=True)
 log_p = m + np.log(np.exp(a - m).sum(axis=1, keepdims=True))
 print("log weighted densities:    ", a)
 print("log p(x):                  ", log_p[:, 0])
-print("responsibilities:          ", np.exp(a - log_p))
-print("gmmlib.e_step:             ", gmmlib.e_step(far, start))
+with np.printoptions(precision=3, suppress=False):
+    print("responsibilities:          ", np.exp(a - log_p))
+    print("gmmlib.e_step:             ", gmmlib.e_step(far, start))
 
 # %% [markdown]
-# The point goes to the rightmost component, as it should, and `gmmlib` gives the
-# same answer, because it computes every density this way.
+# The point goes to the rightmost component, as it should: the other two keep
+# responsibilities of about $10^{-131}$ and $10^{-64}$, tiny but not $0/0$. `gmmlib`
+# gives the same answer, because it computes every density this way.
 #
 # ## 9. Step through EM yourself
 #
-# The stepper below runs EM on our data from a k-means++ start (three spread-out
-# data points as means, equal weights, and the variance of all the data) and lets you slide through it one
-# **half-step** at a time: step 0 is the start, odd steps are E-steps (the points
-# change colour), even steps are M-steps (the curves move). The red dot marks the
-# log-likelihood of the curves on screen. Press play, or drag the slider.
+# The stepper below runs EM on our data, but from `gmmlib.fit`'s own start
+# rather than our hand-made guess: k-means++ picks three spread-out data points
+# as means, and every component starts with weight 1/3 and the variance of all
+# the data. So its numbers differ from the ones above, and its colours name
+# different components (here orange ends up on the right, green in the middle).
+#
+# Slide through it one **half-step** at a time: step 0 is the start, odd steps
+# are E-steps (the points change colour), even steps are M-steps (the curves
+# move). The red dot marks the log-likelihood of the curves on screen; it moves
+# only at M-steps, because only M-steps change the parameters. Press play, or
+# drag the slider.
 
 # %% tags=["nbval-ignore-output"]
 from gmmlib.widgets import em_stepper
@@ -365,9 +429,11 @@ stepper = em_stepper(x, 3, seed=0)
 stepper
 
 # %% [markdown]
-# Things to try: watch the first E-step, where the grey points take colours;
-# compare the size of the first few steps on the log-likelihood curve with the
-# last few; re-run the cell with `seed=1`, or with 2 or 4 components instead of 3.
+# Things to try: at the first E-step the grey points take colours, but only
+# blends, because all three starting components are wide and overlap; find the
+# step where the colours become pure. Compare the size of the first few steps on
+# the log-likelihood curve with the last few. Re-run the cell with `seed=1`, or
+# with 2 or 4 components instead of 3.
 #
 # An instructor can drive it from code, for instance to jump to the first M-step:
 
@@ -381,7 +447,7 @@ print(f"log-likelihood on screen: {stepper.steps.log_likelihood(stepper.steps[2]
 # same steps side by side:
 
 # %%
-stepper.filmstrip([0, 1, 2, 3, 4, 8, stepper.slider.max])
+stepper.filmstrip([0, 1, 2, 16, stepper.slider.max])
 
 # %% [markdown]
 # ## Summary
@@ -390,7 +456,7 @@ stepper.filmstrip([0, 1, 2, 3, 4, 8, stepper.slider.max])
 # - **E-step:** responsibilities $r_{ik} \propto \pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)$, normalised over $k$ (weights included!).
 # - **M-step:** $N_k = \sum_i r_{ik}$, $\pi_k = N_k/N$, weighted means, and weighted variances around the *new* means.
 # - The log-likelihood $\sum_i \log p(x_i)$ never decreases; stop when its mean per point rises by less than `tol`.
-# - Compute densities in log space and normalise with log-sum-exp: far points then cost nothing.
+# - Compute densities in log space and normalise with log-sum-exp: far points then get finite, correct responsibilities instead of $0/0$.
 # - Variances and standard deviations are different numbers: scipy's `norm(loc, scale)` takes $\sigma$, not $\sigma^2$.
 #
 # ## Where next
