@@ -55,6 +55,9 @@ _LOG_2PI = np.log(2.0 * np.pi)
 # or a line, and its density there is effectively infinite.
 _COLLAPSE_RTOL = 1e-12
 
+# With on_collapse="reinit", a component is restarted at most this many times.
+_MAX_RESTARTS = 2
+
 
 class SingularityError(ValueError):
     """A component's covariance collapsed and is no longer positive definite.
@@ -619,6 +622,10 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
         What to do when a covariance collapses: raise SingularityError, or
         restart that component at the point the mixture explains worst, with
         the data's covariance, and go on (``result.reinitialised`` lists when).
+        Restarting cures collapses that are accidents of the path; when the
+        data keep pulling a component onto one point or onto duplicates, it
+        collapses again, and after 2 restarts of the same component
+        SingularityError is raised after all.
 
     Returns
     -------
@@ -669,7 +676,8 @@ def _fit_one_start(X, n_components, init, rng, max_iter, tol, reg_covar, prior, 
     for iteration in range(1, max_iter + 2):
         resp, log_density = _e_step(X, params)
         log_likelihoods.append(float(log_density.sum()))
-        if iteration > 1 and tol > 0:
+        just_restarted = bool(reinitialised) and reinitialised[-1][0] == iteration - 1
+        if iteration > 1 and tol > 0 and not just_restarted:  # a restart may lower it
             gain = (log_likelihoods[-1] - log_likelihoods[-2]) / N
             if gain < tol:
                 converged = True
@@ -686,6 +694,19 @@ def _fit_one_start(X, n_components, init, rng, max_iter, tol, reg_covar, prior, 
                 component=err.component, iteration=iteration, result=so_far,
             ) from None
         if collapsed:
+            restarts = [k for _, k in reinitialised]
+            hopeless = [k for k in collapsed if restarts.count(k) >= _MAX_RESTARTS]
+            if hopeless:
+                so_far = replace(_result(history, log_likelihoods, converged=False),
+                                 reinitialised=tuple(reinitialised))
+                raise SingularityError(
+                    f"EM iteration {iteration}: component {hopeless[0]} collapsed again after "
+                    f"{_MAX_RESTARTS} restarts. The data keep pulling a component onto a "
+                    "single point or onto identical points, which re-initialising cannot "
+                    f"cure: increase reg_covar (now {reg_covar:g}), use a covariance_prior, "
+                    "or use fewer components.",
+                    component=hopeless[0], iteration=iteration, result=so_far,
+                )
             _restart_components(X, collapsed, log_density, weights, means, covariances, reg_covar)
             reinitialised.extend((iteration, k) for k in collapsed)
         params = GMMParams(weights, means, covariances)
