@@ -22,6 +22,8 @@ __all__ = [
     "covariance_ellipse",
     "plot_covariance_ellipses",
     "plot_log_likelihood",
+    "plot_mixture_2d",
+    "plot_strips",
     "grid_for",
     "use_course_style",
 ]
@@ -126,7 +128,7 @@ def covariance_ellipse(mean, cov, n_std=1.0):
     major = eigenvectors[:, 1]  # column of the largest eigenvalue
     angle = np.degrees(np.arctan2(major[1], major[0]))
     width, height = 2 * n_std * np.sqrt(eigenvalues[::-1])
-    return tuple(np.asarray(mean, dtype=float)), float(width), float(height), float(angle)
+    return tuple(float(v) for v in np.ravel(mean)), float(width), float(height), float(angle)
 
 
 def plot_covariance_ellipses(ax, params, n_std=(1, 2), **ellipse_kw):
@@ -181,3 +183,61 @@ def use_course_style():
         "axes.spines.top": False,
         "axes.spines.right": False,
     })
+
+
+def plot_mixture_2d(ax, params, X=None, *, n_std=(1, 2), point_size=20, soft=True):
+    """Draw 2-D data coloured by a mixture's responsibilities, and its ellipses.
+
+    ax : matplotlib Axes
+    params : GMMParams with D = 2
+    X : optional data, array of shape (N, 2). With ``soft=True`` each point is
+        coloured by its responsibilities under ``params`` (``soft_colors``),
+        with ``soft=False`` it is grey.
+    n_std : the standard-deviation ellipses to draw for every component
+    Returns a dict of the drawn artists: "points" (or None) and "components"
+    (as returned by :func:`plot_covariance_ellipses`).
+    """
+    from gmmlib.em import predict_proba
+
+    if params.n_features != 2:
+        raise ValueError("plot_mixture_2d draws 2-D mixtures; "
+                         f"these parameters are {params.n_features}-dimensional.")
+    points = None
+    if X is not None:
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != 2:
+            raise ValueError(f"X must have shape (N, 2); got shape {X.shape}.")
+        if soft:
+            colors = soft_colors(predict_proba(X, params))
+        else:
+            colors = np.tile(UNASSIGNED_COLOR, (X.shape[0], 1))
+        points = ax.scatter(X[:, 0], X[:, 1], c=colors, s=point_size, linewidths=0.3,
+                            edgecolors="white", zorder=1)
+    components = plot_covariance_ellipses(ax, params, n_std=n_std)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    return {"points": points, "components": components}
+
+
+def plot_strips(ax, groups, *, seed=0, jitter=0.2, point_size=30):
+    """A strip plot: one horizontal row of jittered dots per group of numbers.
+
+    ax : matplotlib Axes
+    groups : dict mapping a label (str) to a 1-D array of values; the first
+        group is drawn at the top
+    seed : seed of the vertical jitter (only there to separate equal values)
+    Returns the list of PathCollections, one per group.
+    """
+    rng = np.random.default_rng(seed)
+    labels = list(groups)
+    drawn = []
+    for row, label in enumerate(labels):
+        values = np.ravel(np.asarray(groups[label], dtype=float))
+        y = row + rng.uniform(-jitter, jitter, size=values.size)
+        drawn.append(ax.scatter(values, y, s=point_size, alpha=0.6, color="black",
+                                edgecolors="white", linewidths=0.3))
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.grid(axis="x", alpha=0.3)
+    return drawn
+

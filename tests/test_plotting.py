@@ -121,3 +121,42 @@ def test_sample_mixture_rejects_bad_input():
         sample_mixture([0.5, 0.5], 10)
     with pytest.raises(ValueError, match="n_samples"):
         sample_mixture(gmmlib.GMMParams.from_1d([1.0], [0.0], [1.0]), 0)
+
+
+def test_plot_mixture_2d_colours_points_by_responsibilities():
+    from gmmlib.plotting import UNASSIGNED_COLOR, plot_mixture_2d
+
+    params = gmmlib.GMMParams([0.5, 0.5], [[0, 0], [6, 0]], [np.eye(2), np.eye(2)])
+    X = np.array([[0.0, 0.0], [6.0, 0.0], [3.0, 0.0]])
+    ax = Figure().subplots()
+    drawn = plot_mixture_2d(ax, params, X, n_std=(1, 2, 3))
+    colours = drawn["points"].get_facecolors()[:, :3]
+    c = component_colors(2)
+    np.testing.assert_allclose(colours[0], c[0], atol=1e-6)
+    np.testing.assert_allclose(colours[1], c[1], atol=1e-6)
+    np.testing.assert_allclose(colours[2], c.mean(axis=0), atol=1e-6)  # halfway: an even blend
+    assert [len(patches) for patches, _ in drawn["components"]] == [3, 3]
+    assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+
+    grey = plot_mixture_2d(Figure().subplots(), params, X, soft=False)["points"]
+    np.testing.assert_allclose(grey.get_facecolors()[:, :3], np.tile(UNASSIGNED_COLOR, (3, 1)))
+    assert plot_mixture_2d(Figure().subplots(), params)["points"] is None
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        plot_mixture_2d(Figure().subplots(), params, np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="2-D"):
+        plot_mixture_2d(Figure().subplots(), gmmlib.GMMParams.from_1d([1.0], [0.0], [1.0]))
+
+
+def test_plot_strips_one_row_per_group_in_order():
+    from gmmlib.plotting import plot_strips
+
+    ax = Figure().subplots()
+    groups = {"first": [1.0, 2.0, 3.0], "second": np.array([5.0, 5.0])}
+    drawn = plot_strips(ax, groups, jitter=0.2)
+    assert len(drawn) == 2
+    for row, (collection, values) in enumerate(zip(drawn, groups.values())):
+        offsets = collection.get_offsets()
+        np.testing.assert_allclose(offsets[:, 0], values)
+        assert np.all(np.abs(offsets[:, 1] - row) <= 0.2)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["first", "second"]
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]  # the first group on top
