@@ -385,6 +385,24 @@ class CovariancePrior:
         cov = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
         return cls(cov / n_components ** (2.0 / D), D + 2)
 
+    def log_density(self, covariance):
+        """log IW(covariance | scale, dof), the prior's log-density at one (D, D) covariance.
+
+        (dof/2) log|scale| - (dof D / 2) log 2 - log Gamma_D(dof/2)
+        - ((dof + D + 1)/2) log|covariance| - tr(scale covariance^-1) / 2
+        """
+        from scipy.special import multigammaln
+
+        covariance = np.atleast_2d(covariance)
+        D = covariance.shape[0]
+        scale = self.scale_matrix(D)
+        _, logdet_scale = np.linalg.slogdet(scale)
+        _, logdet_cov = np.linalg.slogdet(covariance)
+        return float(self.dof / 2 * logdet_scale - self.dof * D / 2 * np.log(2)
+                     - multigammaln(self.dof / 2, D)
+                     - (self.dof + D + 1) / 2 * logdet_cov
+                     - np.trace(np.linalg.solve(covariance, scale)) / 2)
+
     def scale_matrix(self, D):
         """The scale as a (D, D) matrix."""
         if self.scale.ndim == 0:
@@ -617,7 +635,8 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
     covariance_prior : CovariancePrior or None
         An inverse-Wishart prior on the covariances: EM then finds the MAP
         parameters (see CovariancePrior). The reported log-likelihoods are
-        still log-likelihoods, without the prior.
+        still log-likelihoods, without the prior (they may dip: MAP-EM climbs
+        log-likelihood + log-prior, and ``tol`` applies to that sum).
     on_collapse : "raise" or "reinit"
         What to do when a covariance collapses: raise SingularityError, or
         restart that component at the point the mixture explains worst, with
@@ -672,13 +691,15 @@ def _fit_one_start(X, n_components, init, rng, max_iter, tol, reg_covar, prior, 
             component=err.component, iteration=0,
         ) from None
     history, log_likelihoods, reinitialised = [params], [], []
+    objectives = []  # what EM climbs: the log-likelihood, plus the log-prior for MAP-EM
     converged = False
     for iteration in range(1, max_iter + 2):
         resp, log_density = _e_step(X, params)
         log_likelihoods.append(float(log_density.sum()))
+        objectives.append(log_likelihoods[-1] + _log_prior(prior, params))
         just_restarted = bool(reinitialised) and reinitialised[-1][0] == iteration - 1
         if iteration > 1 and tol > 0 and not just_restarted:  # a restart may lower it
-            gain = (log_likelihoods[-1] - log_likelihoods[-2]) / N
+            gain = (objectives[-1] - objectives[-2]) / N
             if gain < tol:
                 converged = True
                 break
@@ -713,6 +734,13 @@ def _fit_one_start(X, n_components, init, rng, max_iter, tol, reg_covar, prior, 
         history.append(params)
     return replace(_result(history, log_likelihoods, converged),
                    reinitialised=tuple(reinitialised))
+
+
+def _log_prior(prior, params):
+    """sum_k log IW(Sigma_k), or 0 without a prior."""
+    if prior is None:
+        return 0.0
+    return sum(prior.log_density(S) for S in params.covariances)
 
 
 def _restart_components(X, collapsed, log_density, weights, means, covariances, reg_covar):
