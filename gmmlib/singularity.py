@@ -20,7 +20,6 @@ This module imports ipywidgets; ``import gmmlib`` does not import it.
 
 from __future__ import annotations
 
-import base64
 import io
 
 import ipywidgets as widgets
@@ -31,6 +30,7 @@ from matplotlib.figure import Figure
 from gmmlib._validation import check_data
 from gmmlib.em import GMMParams, log_mixture_density
 from gmmlib.plotting import component_colors, grid_for, weighted_component_densities
+from gmmlib.widgets import ImageFallback
 
 __all__ = ["SpikeExplorer", "spike_explorer", "spike_params", "spike_log_likelihoods",
            "broad_component"]
@@ -92,7 +92,7 @@ def spike_log_likelihoods(x, index, sigmas, weight=0.05, base=None):
     return np.array(total), np.array(term)
 
 
-class SpikeExplorer(widgets.VBox):
+class SpikeExplorer(ImageFallback, widgets.VBox):
     """A slider on the spike's sigma, the mixture density it gives, and its log-likelihood.
 
     Attributes (its interface, also for driving it from code)
@@ -216,15 +216,6 @@ class SpikeExplorer(widgets.VBox):
         out = io.BytesIO()
         self.figure.savefig(out, format="png")
         self.image.value = out.getvalue()
-
-    def _repr_mimebundle_(self, **kwargs):
-        # Besides the live widget, the current frame as a PNG for front ends
-        # without a widget manager (GitHub, exported HTML).
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle = dict(bundle)
-            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
-        return bundle
 
 
 def spike_explorer(x, index, *, weight=0.05, base=None, sigma=1.0, min_exponent=-8,

@@ -26,10 +26,25 @@ from gmmlib._validation import check_data
 from gmmlib.em import SingularityError, fit
 from gmmlib.steps import HalfSteps, LogLikelihoodPanel, em_filmstrip, make_scene
 
-__all__ = ["EMStepper", "em_stepper"]
+__all__ = ["EMStepper", "em_stepper", "ImageFallback"]
 
 
-class EMStepper(widgets.VBox):
+class ImageFallback:
+    """Mixin for a widget that shows its picture in ``self.image`` (an ipywidgets.Image).
+
+    Besides the live widget, its display offers the current picture as a PNG,
+    which front ends without the widget manager (GitHub, exported HTML) show.
+    """
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle = dict(bundle)
+            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
+
+
+class EMStepper(ImageFallback, widgets.VBox):
     """A figure of EM at one half-step, with a slider, a play button and a readout.
 
     Attributes (its interface, also for driving it from code)
@@ -161,15 +176,6 @@ class EMStepper(widgets.VBox):
     def filmstrip(self, steps=None, **kwargs):
         """A static matplotlib figure of chosen half-steps (see gmmlib.steps.em_filmstrip)."""
         return em_filmstrip(self.steps.X, self.result, steps, **kwargs)
-
-    def _repr_mimebundle_(self, **kwargs):
-        # Besides the live widget, offer the current frame as a PNG, which
-        # front ends without the widget manager (GitHub, exported HTML) show.
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle = dict(bundle)
-            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
-        return bundle
 
 
 def em_stepper(X, n_components, *, figsize=(11, 4.3), interval=700, **fit_options):
