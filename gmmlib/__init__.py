@@ -7,6 +7,8 @@ are imported on demand, so ``import gmmlib`` needs only numpy.
 
 from gmmlib.em import (
     CovariancePrior,
+    aic,
+    bic,
     FitResult,
     GMMParams,
     SingularityError,
@@ -16,12 +18,19 @@ from gmmlib.em import (
     log_likelihood,
     log_mixture_density,
     m_step,
+    n_parameters,
     predict,
     predict_proba,
 )
+from gmmlib.lloyd import KMeansResult, kmeans
 
 __all__ = [
     "CovariancePrior",
+    "KMeansResult",
+    "aic",
+    "bic",
+    "kmeans",
+    "n_parameters",
     "FitResult",
     "GMMParams",
     "SingularityError",

@@ -44,6 +44,9 @@ __all__ = [
     "log_likelihood",
     "predict_proba",
     "predict",
+    "n_parameters",
+    "bic",
+    "aic",
     "fit",
 ]
 
@@ -527,6 +530,30 @@ def predict(X, params):
     X = check_data(X)
     check_data_matches_params(X, params)
     return np.argmax(_log_weighted_densities(X, params), axis=1)
+
+
+def n_parameters(params):
+    """The number of free parameters of a full-covariance mixture.
+
+    K - 1 weights (they sum to 1), K D means, and K D (D + 1) / 2 covariance
+    entries (each covariance is symmetric).
+    """
+    K, D = params.n_components, params.n_features
+    return int((K - 1) + K * D + K * D * (D + 1) // 2)
+
+
+def bic(X, params):
+    """The Bayesian information criterion: -2 log-likelihood + n_parameters * log N.
+
+    Lower is better; the penalty grows with the number of points.
+    """
+    X = check_data(X)
+    return -2 * log_likelihood(X, params) + n_parameters(params) * np.log(X.shape[0])
+
+
+def aic(X, params):
+    """Akaike's information criterion: -2 log-likelihood + 2 n_parameters. Lower is better."""
+    return -2 * log_likelihood(X, params) + 2 * n_parameters(params)
 
 
 @dataclass(frozen=True)

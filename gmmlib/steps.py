@@ -33,7 +33,7 @@ from gmmlib.plotting import (
     weighted_component_densities,
 )
 
-__all__ = ["HalfStep", "HalfSteps", "em_filmstrip"]
+__all__ = ["HalfStep", "HalfSteps", "KMeansHalfSteps", "em_filmstrip", "kmeans_filmstrip"]
 
 
 @dataclass(frozen=True)
@@ -41,26 +41,31 @@ class HalfStep:
     """What half-step ``index`` shows."""
 
     index: int
-    kind: str  # "start", "E" or "M"
+    kind: str  # "start", then "E" and "M" for EM, "assign" and "move" for K-means
     iteration: int  # 0 for the start
     params_index: int  # which entry of result.history is drawn
-    resp_index: int | None  # responsibilities computed from history[resp_index]
+    resp_index: int | None  # the colours come from history[resp_index]
 
     @property
     def label(self):
-        if self.kind == "start":
-            return "start: initial parameters"
-        if self.kind == "E":
-            return f"iteration {self.iteration}, E-step: recolour by responsibilities"
-        return f"iteration {self.iteration}, M-step: move the components"
+        return {
+            "start": "start: initial parameters",
+            "E": f"iteration {self.iteration}, E-step: recolour by responsibilities",
+            "M": f"iteration {self.iteration}, M-step: move the components",
+            "assign": f"iteration {self.iteration}, assign: each point to its nearest centre",
+            "move": f"iteration {self.iteration}, move: each centre to the mean of its points",
+        }[self.kind]
 
 
 class HalfSteps:
-    """The half-steps of a fit, with responsibilities computed once and cached.
+    """The half-steps of an EM fit, with responsibilities computed once and cached.
 
     X : array of shape (N, D), already validated
     result : FitResult of ``fit(X, ...)``
     """
+
+    kinds = ("E", "M")
+    objective_name = "log-likelihood"
 
     def __init__(self, X, result):
         self.X = X
@@ -78,8 +83,8 @@ class HalfSteps:
             return HalfStep(0, "start", 0, 0, None)
         t = (index + 1) // 2
         if index % 2 == 1:
-            return HalfStep(index, "E", t, t - 1, t - 1)
-        return HalfStep(index, "M", t, t, t - 1)
+            return HalfStep(index, self.kinds[0], t, t - 1, t - 1)
+        return HalfStep(index, self.kinds[1], t, t, t - 1)
 
     def _compute_resp(self, i):
         return _e_step(self.X, self.result.history[i])[0]
@@ -95,9 +100,36 @@ class HalfSteps:
             return np.tile(UNASSIGNED_COLOR, (self.X.shape[0], 1))
         return soft_colors(resp)
 
-    def log_likelihood(self, step):
-        """The log-likelihood of the parameters drawn at a half-step."""
-        return float(self.result.log_likelihoods[step.params_index])
+    @property
+    def objectives(self):
+        """The objective of every entry of the history (here the log-likelihoods)."""
+        return self.result.log_likelihoods
+
+    def objective(self, step):
+        """The objective of what is drawn at a half-step."""
+        return float(self.objectives[step.params_index])
+
+    log_likelihood = objective
+
+
+class KMeansHalfSteps(HalfSteps):
+    """The half-steps of Lloyd's K-means: assign (hard E-step), then move (M-step).
+
+    X : array of shape (N, D), already validated
+    result : KMeansResult of ``kmeans(X, ...)``
+    """
+
+    kinds = ("assign", "move")
+    objective_name = "inertia"
+
+    def _compute_resp(self, i):
+        centres = self.result.history[i]
+        labels = np.argmin(((self.X[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+        return np.eye(centres.shape[0])[labels]  # one-hot: hard responsibilities
+
+    @property
+    def objectives(self):
+        return self.result.inertias
 
 
 # ---------------------------------------------------------------------------
@@ -182,9 +214,54 @@ class Scene2D:
             self.centres[k].set_data([params.means[k, 0]], [params.means[k, 1]])
 
 
+class KMeansScene:
+    """K-means on 1-D data (a jittered strip) or 2-D data: points in their
+    cluster's colour, and the centres."""
+
+    def __init__(self, ax, steps, *, point_size=22):
+        self.ax, self.steps = ax, steps
+        X = steps.X
+        K = steps.result.history[0].shape[0]
+        colors = component_colors(K)
+        ax.set_xlim(*grid_for(X[:, 0], n=2, margin=0.08))
+        if X.shape[1] == 1:
+            y = np.random.default_rng(0).uniform(0.1, 0.9, size=X.shape[0])
+            ax.set_ylim(0, 1)
+            ax.set_yticks([])
+            ax.set_xlabel("x")
+            self.points = ax.scatter(X[:, 0], y, s=point_size, linewidths=0.3,
+                                     edgecolors="white", zorder=1)
+            self.centres = [ax.axvline(0, color=c, lw=3, zorder=2) for c in colors]
+        else:
+            ax.set_ylim(*grid_for(X[:, 1], n=2, margin=0.08))
+            ax.set_xlabel("$x_1$")
+            ax.set_ylabel("$x_2$")
+            self.points = ax.scatter(X[:, 0], X[:, 1], s=point_size, linewidths=0.3,
+                                     edgecolors="white", zorder=1)
+            self.centres = [ax.plot([], [], marker="X", ms=15, color=c, markeredgecolor="black",
+                                    ls="none", zorder=3)[0] for c in colors]
+        self.dynamic = [self.points, *self.centres]
+
+    def update(self, step):
+        self.points.set_facecolors(self.steps.colors(step))
+        centres = self.steps.result.history[step.params_index]
+        for marker, c in zip(self.centres, centres):
+            if self.steps.X.shape[1] == 1:
+                marker.set_xdata([c[0], c[0]])
+            else:
+                marker.set_data([c[0]], [c[1]])
+
+
 def make_scene(ax, steps, **kw):
-    """The scene that suits the dimension of the data (1 or 2)."""
+    """The scene that suits the algorithm and the dimension of the data (1 or 2)."""
     D = steps.X.shape[1]
+    if D not in (1, 2):
+        raise ValueError(
+            f"the step-by-step pictures draw 1-D or 2-D data; this data has {D} features. "
+            "Pick two of them, e.g. X[:, :2], or project the data first."
+        )
+    if isinstance(steps, KMeansHalfSteps):
+        return KMeansScene(ax, steps, **kw)
     if D == 1:
         return Scene1D(ax, steps, **kw)
     if D == 2:
@@ -195,14 +272,16 @@ def make_scene(ax, steps, **kw):
     )
 
 
-class LogLikelihoodPanel:
-    """The log-likelihood per iteration, with the current half-step marked."""
+class ObjectivePanel:
+    """The objective per iteration (log-likelihood for EM, inertia for
+    K-means), with the current half-step marked."""
 
     def __init__(self, ax, steps):
         self.steps = steps
-        ll = steps.result.log_likelihoods
+        ll = steps.objectives
         plot_log_likelihood(ax, ll, color="0.35")
-        ax.set_title("log-likelihood")
+        ax.set_title(steps.objective_name)
+        ax.set_ylabel(steps.objective_name)
         if ll.size == 1:
             ax.set_xlim(-0.5, 0.5)
         (self.marker,) = ax.plot([], [], "o", ms=13, color="#d62728",
@@ -212,12 +291,15 @@ class LogLikelihoodPanel:
 
     def update(self, step):
         x = step.params_index
-        self.marker.set_data([x], [self.steps.log_likelihood(step)])
+        self.marker.set_data([x], [self.steps.objective(step)])
         self.vline.set_xdata([x, x])
 
 
+LogLikelihoodPanel = ObjectivePanel
+
+
 def em_filmstrip(X, result, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
-    """A static figure of chosen half-steps of a fit, for reading without a kernel.
+    """A static figure of chosen half-steps of an EM fit, for reading without a kernel.
 
     X : array of shape (N,), (N, 1) or (N, 2): the data the fit was run on
     result : FitResult
@@ -228,15 +310,29 @@ def em_filmstrip(X, result, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
     """
     from gmmlib._validation import check_data
 
-    half_steps = HalfSteps(check_data(X), result)
+    return filmstrip(HalfSteps(check_data(X), result), steps, ncols=ncols, panel_size=panel_size)
+
+
+def kmeans_filmstrip(X, result, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
+    """The same as :func:`em_filmstrip` for a KMeansResult: 2t - 1 is the
+    assignment and 2t the move of iteration t."""
+    from gmmlib._validation import check_data
+
+    return filmstrip(KMeansHalfSteps(check_data(X), result), steps, ncols=ncols,
+                     panel_size=panel_size)
+
+
+def filmstrip(half_steps, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
+    """Chosen half-steps side by side, and the objective with the last of them marked."""
     last = half_steps.n_steps - 1
     if steps is None:
         steps = sorted({0, 1, 2, 3, 4, last} & set(range(last + 1)))
     steps = [int(s) for s in steps]
     for s in steps:
         if not 0 <= s <= last:
-            raise ValueError(f"step {s} is outside 0..{last} (this fit has {result.n_iter} iterations).")
-    n = len(steps) + 1  # one more panel for the log-likelihood
+            raise ValueError(f"step {s} is outside 0..{last} "
+                             f"(this fit has {half_steps.result.n_iter} iterations).")
+    n = len(steps) + 1  # one more panel for the objective
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
     fig = Figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained")
@@ -245,9 +341,9 @@ def em_filmstrip(X, result, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
         step = half_steps[s]
         make_scene(ax, half_steps, point_size=20).update(step)
         ax.set_title(f"step {s}: " + ("start" if step.kind == "start"
-                                      else f"{step.kind}-step {step.iteration}"))
-    ll_ax = axes[len(steps)]
-    panel = LogLikelihoodPanel(ll_ax, half_steps)
+                                      else f"{step.kind}-step {step.iteration}"
+                                      if len(step.kind) == 1 else f"{step.kind} {step.iteration}"))
+    panel = ObjectivePanel(axes[len(steps)], half_steps)
     panel.update(half_steps[steps[-1]])
     for ax in axes[n:]:
         ax.set_visible(False)

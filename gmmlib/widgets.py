@@ -24,9 +24,11 @@ from PIL import Image as PILImage
 
 from gmmlib._validation import check_data
 from gmmlib.em import SingularityError, fit
-from gmmlib.steps import HalfSteps, LogLikelihoodPanel, em_filmstrip, make_scene
+from gmmlib.lloyd import kmeans
+from gmmlib.steps import HalfSteps, KMeansHalfSteps, ObjectivePanel, filmstrip, make_scene
 
-__all__ = ["EMStepper", "em_stepper", "ImageFallback"]
+__all__ = ["Stepper", "EMStepper", "em_stepper", "KMeansStepper", "kmeans_stepper",
+           "ImageFallback"]
 
 
 class ImageFallback:
@@ -44,35 +46,33 @@ class ImageFallback:
         return bundle
 
 
-class EMStepper(ImageFallback, widgets.VBox):
-    """A figure of EM at one half-step, with a slider, a play button and a readout.
+class Stepper(ImageFallback, widgets.VBox):
+    """A figure of an algorithm at one half-step, with a slider, a play button and a readout.
 
     Attributes (its interface, also for driving it from code)
     ----------
     slider : ipywidgets.IntSlider
-        The half-step on screen: 0 is the start, 2t - 1 the E-step and 2t the
-        M-step of iteration t.
+        The half-step on screen: 0 is the start, 2t - 1 the first half (E-step,
+        or assignment) and 2t the second half (M-step, or move) of iteration t.
     play : ipywidgets.Play
         Steps the slider forward by itself.
     figure : matplotlib.figure.Figure
         The figure being shown (its artists reflect the current half-step).
-    result : FitResult
-        The fit being shown.
+    result : the fit being shown
     steps : HalfSteps
         What each half-step shows.
     """
 
-    def __init__(self, X, result, *, figsize=(11, 4.3), dpi=100, interval=700, note=""):
-        X = check_data(X)
-        self.result = result
-        self.steps = HalfSteps(X, result)
+    def __init__(self, steps, *, figsize=(11, 4.3), dpi=100, interval=700, note=""):
+        self.steps = steps
+        self.result = steps.result
         last = self.steps.n_steps - 1
 
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
-        ax_data, ax_ll = self.figure.subplots(1, 2, width_ratios=(3, 2))
+        ax_data, ax_objective = self.figure.subplots(1, 2, width_ratios=(3, 2))
         self._scene = make_scene(ax_data, self.steps)
-        self._ll = LogLikelihoodPanel(ax_ll, self.steps)
+        self._ll = ObjectivePanel(ax_objective, self.steps)
         self._title = self.figure.suptitle(self.steps[last].label, x=0.02, ha="left")
         # Lay the figure out once, then freeze it: frames only redraw artists in place.
         self.figure.canvas.draw()
@@ -123,11 +123,11 @@ class EMStepper(ImageFallback, widgets.VBox):
         self._scene.update(step)
         self._ll.update(step)
         self._title.set_text(f"step {index} of {self.slider.max}: {step.label}")
-        ll = self.steps.log_likelihood(step)
+        value = self.steps.objective(step)
         self.readout.value = (
             f"<span style='font-size:1.1em'><b>step {index}</b> / {self.slider.max} "
-            f"&middot; {step.label} &middot; log-likelihood "
-            f"<b>{ll:.3f}</b></span>"
+            f"&middot; {step.label} &middot; {self.steps.objective_name} "
+            f"<b>{value:.3f}</b></span>"
         )
         self.image.value = self._render(index)
 
@@ -175,7 +175,24 @@ class EMStepper(ImageFallback, widgets.VBox):
 
     def filmstrip(self, steps=None, **kwargs):
         """A static matplotlib figure of chosen half-steps (see gmmlib.steps.em_filmstrip)."""
-        return em_filmstrip(self.steps.X, self.result, steps, **kwargs)
+        return filmstrip(self.steps, steps, **kwargs)
+
+
+class EMStepper(Stepper):
+    """The EM stepper: E-steps recolour the points by their responsibilities,
+    M-steps move the components; the right panel is the log-likelihood."""
+
+    def __init__(self, X, result, **kwargs):
+        super().__init__(HalfSteps(check_data(X), result), **kwargs)
+
+
+class KMeansStepper(Stepper):
+    """The K-means stepper: assignments recolour the points by their nearest
+    centre, moves put each centre at the mean of its points; the right panel
+    is the inertia."""
+
+    def __init__(self, X, result, **kwargs):
+        super().__init__(KMeansHalfSteps(check_data(X), result), **kwargs)
 
 
 def em_stepper(X, n_components, *, figsize=(11, 4.3), interval=700, **fit_options):
@@ -202,3 +219,16 @@ def em_stepper(X, n_components, *, figsize=(11, 4.3), interval=700, **fit_option
         note = (f"<b>Stopped:</b> component {err.component} collapsed at iteration "
                 f"{err.iteration}; the steps shown end just before it.")
     return EMStepper(X, result, figsize=figsize, interval=interval, note=note)
+
+
+def kmeans_stepper(X, n_clusters, *, figsize=(11, 4.3), interval=700, **kmeans_options):
+    """Run Lloyd's K-means and return a widget that steps through it, like em_stepper.
+
+    X : array of shape (N,) or (N, 1) for 1-D data, (N, 2) for 2-D data
+    n_clusters : int
+    **kmeans_options : passed to gmmlib.kmeans (init, max_iter, seed)
+
+    Returns a KMeansStepper: display it, move ``.slider``, look at ``.figure``.
+    """
+    return KMeansStepper(X, kmeans(X, n_clusters, **kmeans_options), figsize=figsize,
+                         interval=interval)
