@@ -325,10 +325,10 @@ def _collapsed_components(covariances, floor):
 
 def _collapse_error(k, reg_covar):
     return SingularityError(
-        f"component {k} collapsed: its covariance is no longer positive "
-        "definite, because it has shrunk onto a single point or a line of points. "
-        f"Increase reg_covar (now {reg_covar:g}), use fewer components, "
-        "or rescale the data.",
+        f"component {k} collapsed: a variance of its covariance fell below 1e-12 of "
+        "the data's (or below 0), because it has shrunk onto a single point or onto "
+        f"a line of points. Increase reg_covar (now {reg_covar:g}), use a "
+        "covariance_prior or fewer components, or rescale the data.",
         component=k,
     )
 
