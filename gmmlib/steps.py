@@ -175,6 +175,15 @@ class Scene1D:
         self.mixture.set_ydata(dens.sum(axis=0))
 
 
+def _equal_aspect_limits(ax, X):
+    """Axes covering the 2-D data with equal scales on both axes, so that
+    circles look round and tilts look true; matplotlib widens one range to fit."""
+    (x0, x1), (y0, y1) = grid_for(X[:, 0], n=2, margin=0.08), grid_for(X[:, 1], n=2, margin=0.08)
+    ax.update_datalim([(x0, y0), (x1, y1)])
+    ax.autoscale_view(tight=True)
+    ax.set_aspect("equal", adjustable="datalim")
+
+
 class Scene2D:
     """2-D data in soft colours, with the 1- and 2-standard-deviation ellipse of each component."""
 
@@ -182,8 +191,7 @@ class Scene2D:
         self.ax, self.steps = ax, steps
         X = steps.X
         K = steps.result.history[0].n_components
-        ax.set_xlim(*grid_for(X[:, 0], n=2, margin=0.08))
-        ax.set_ylim(*grid_for(X[:, 1], n=2, margin=0.08))
+        _equal_aspect_limits(ax, X)
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
         self.points = ax.scatter(X[:, 0], X[:, 1], s=point_size, linewidths=0.3,
@@ -223,8 +231,8 @@ class KMeansScene:
         X = steps.X
         K = steps.result.history[0].shape[0]
         colors = component_colors(K)
-        ax.set_xlim(*grid_for(X[:, 0], n=2, margin=0.08))
         if X.shape[1] == 1:
+            ax.set_xlim(*grid_for(X[:, 0], n=2, margin=0.08))
             y = np.random.default_rng(0).uniform(0.1, 0.9, size=X.shape[0])
             ax.set_ylim(0, 1)
             ax.set_yticks([])
@@ -233,7 +241,7 @@ class KMeansScene:
                                      edgecolors="white", zorder=1)
             self.centres = [ax.axvline(0, color=c, lw=3, zorder=2) for c in colors]
         else:
-            ax.set_ylim(*grid_for(X[:, 1], n=2, margin=0.08))
+            _equal_aspect_limits(ax, X)
             ax.set_xlabel("$x_1$")
             ax.set_ylabel("$x_2$")
             self.points = ax.scatter(X[:, 0], X[:, 1], s=point_size, linewidths=0.3,
