@@ -31,7 +31,7 @@ Run it with ``make bench`` (or ``.venv/bin/python bench/bench.py --help``).
    ----------------------------------------
    A real ipykernel (this virtualenv's Python, default inline matplotlib
    backend) is started with jupyter_client. Code run in it builds
-   ``gmmlib.widgets.em_stepper`` on a 1-D data set (300 points, K=3) and a
+   ``gmmlib.widgets.em_stepper`` (and ``kmeans_stepper`` on the 2-D set) on a 1-D data set (300 points, K=3) and a
    2-D one (500 points, K=3), then times every ``stepper.slider.value = v``
    (a synchronous redraw) with time.perf_counter: first visits of every
    half-step, in order on one stepper and in a shuffled order on a freshly
@@ -295,7 +295,7 @@ def _gmmlib_bench_stepper(spec):
            "backend": matplotlib.get_backend(), "cases": []}
     t0 = time.perf_counter()
     try:
-        from gmmlib.widgets import em_stepper
+        from gmmlib.widgets import em_stepper, kmeans_stepper
     except Exception as err:  # not written yet, or broken
         out["error"] = f"cannot import gmmlib.widgets.em_stepper: {type(err).__name__}: {err}"
         return out
@@ -313,9 +313,10 @@ def _gmmlib_bench_stepper(spec):
             X = centres[rng.integers(3, size=n)] + 0.7 * rng.standard_normal((n, D))
             return (X[:, 0] if D == 1 else X), "seeded 3-cluster stand-in"
 
-    def build(X, K):
+    def build(kind, X, K):
+        make = em_stepper if kind == "EM" else kmeans_stepper
         t = time.perf_counter()
-        stepper = em_stepper(X, K, **spec["fit_options"])
+        stepper = make(X, K, **spec["fit_options"])
         ms = 1e3 * (time.perf_counter() - t)
         display(stepper)
         return stepper, ms
@@ -330,23 +331,23 @@ def _gmmlib_bench_stepper(spec):
             times.append(1e3 * (time.perf_counter() - t))
         return times
 
-    for D, n, K in spec["datasets"]:
+    for kind, D, n, K in spec["datasets"]:
         X, source = dataset(D, n)
-        in_order, in_order_ms = build(X, K)
+        in_order, in_order_ms = build(kind, X, K)
         last = in_order.slider.max
         steps = list(range(1, last + 1))  # the build drew half-step 0
         shuffled_steps = steps[:]
         random.Random(spec["seed"]).shuffle(shuffled_steps)
         first = visit(in_order, steps)
         again = visit(in_order, steps)
-        out["cases"].append({"D": D, "N": n, "K": K, "source": source, "max": last,
-                             "order": "in order", "build_ms": in_order_ms,
+        out["cases"].append({"kind": kind, "D": D, "N": n, "K": K, "source": source,
+                             "max": last, "order": "in order", "build_ms": in_order_ms,
                              "first": first, "revisit": again})
-        shuffled, shuffled_ms = build(X, K)
+        shuffled, shuffled_ms = build(kind, X, K)
         first = visit(shuffled, shuffled_steps)
         again = visit(shuffled, shuffled_steps)
-        out["cases"].append({"D": D, "N": n, "K": K, "source": source, "max": last,
-                             "order": "shuffled", "build_ms": shuffled_ms,
+        out["cases"].append({"kind": kind, "D": D, "N": n, "K": K, "source": source,
+                             "max": last, "order": "shuffled", "build_ms": shuffled_ms,
                              "first": first, "revisit": again})
     return out
 
@@ -354,7 +355,7 @@ print(MARK + json.dumps(_gmmlib_bench_stepper(json.loads(SPEC))), flush=True)
 '''
 
 STEPPER_SPEC = {
-    "datasets": [(1, 300, 3), (2, 500, 3)],  # (D, N, K)
+    "datasets": [("EM", 1, 300, 3), ("EM", 2, 500, 3), ("K-means", 2, 500, 3)],  # (stepper, D, N, K)
     "fit_options": {"seed": 0},
     "seed": 0,  # of the shuffled order
 }
@@ -456,14 +457,14 @@ def percentile(values, q):
 
 
 def print_stepper_table(cases):
-    header = (f"{'data':<12} {'half-steps':>10} {'order':<9} {'build ms':>8} | "
+    header = (f"{'stepper':<8} {'data':<12} {'half-steps':>10} {'order':<9} {'build ms':>8} | "
               f"{'first visits: median  p90':>26} | {'revisits: median  p90':>22} | target")
     print(header)
     print("-" * len(header))
     for c in cases:
         first, again = c["first"], c["revisit"]
         verdict = "met" if statistics.median(first) <= STEPPER_TARGET_MS else "MISSED"
-        print(f"{c['D']}-D N={c['N']:<5} {c['max'] + 1:>10} {c['order']:<9} {c['build_ms']:>8.0f} | "
+        print(f"{c['kind']:<8} {c['D']}-D N={c['N']:<5} {c['max'] + 1:>10} {c['order']:<9} {c['build_ms']:>8.0f} | "
               f"{'':>7}{statistics.median(first):>8.1f} {percentile(first, 90):>8.1f} ms | "
               f"{'':>3}{statistics.median(again):>8.1f} {percentile(again, 90):>8.1f} ms | "
               f"{verdict}")
@@ -473,7 +474,7 @@ def print_stepper_table(cases):
 
 def section_stepper():
     print("\n2. Stepper latency inside a Jupyter kernel: "
-          "gmmlib.widgets.em_stepper, stepper.slider.value = v")
+          "gmmlib.widgets.em_stepper and kmeans_stepper, stepper.slider.value = v")
     try:
         import jupyter_client  # noqa: F401
         import ipykernel  # noqa: F401
@@ -494,7 +495,7 @@ def section_stepper():
     sources = sorted({c["source"] for c in result["cases"]})
     print(f"   data: {', '.join(sources)}; fit options {STEPPER_SPEC['fit_options']}; "
           f"import gmmlib.widgets {result['import_ms']:.0f} ms")
-    print("   build = em_stepper(X, K) including the fit and the first draw; "
+    print("   build = em_stepper(X, K) or kmeans_stepper(X, K), including the fit and the first draw; "
           "timed per slider change with time.perf_counter\n")
     print_stepper_table(result["cases"])
     return result
