@@ -6,7 +6,8 @@ import numpy as np
 
 from gmmlib.em import GMMParams
 
-__all__ = ["sample_mixture", "three_bumps_1d", "three_blobs_2d", "old_faithful"]
+__all__ = ["sample_mixture", "three_bumps_1d", "three_blobs_2d", "old_faithful",
+           "stretched_clusters", "unequal_clusters"]
 
 
 def sample_mixture(params, n_samples, seed=0):
@@ -70,3 +71,50 @@ def old_faithful():
 
     with files("gmmlib").joinpath("data/old_faithful.csv").open("r") as f:
         return pd.read_csv(f)
+
+
+def _stretched_covariance(angle_deg, var_along, var_across):
+    """A 2-D covariance with variance var_along in the direction angle_deg
+    (degrees from the x_1 axis) and var_across perpendicular to it."""
+    t = np.radians(angle_deg)
+    V = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])  # columns: the two axes
+    return V @ np.diag([var_along, var_across]) @ V.T
+
+
+# Three long, thin, parallel clusters, side by side and tilted by 70 degrees:
+# each is about 6 times longer (standard deviation sqrt(3)) than wide (sqrt(0.08)),
+# and its neighbours are only 2.2 apart. (Lesson 04: where K-means fails.)
+STRETCHED_CLUSTERS = GMMParams(
+    weights=[1 / 3, 1 / 3, 1 / 3],
+    means=[[-2.2, 0.0], [0.0, 0.0], [2.2, 0.0]],
+    covariances=[_stretched_covariance(70, 3.0, 0.08)] * 3,
+)
+
+# One large, wide cluster (70% of the points, variance 2.5 in every direction)
+# with two small, tight ones (15% each, variance 0.15) on its right. (Lesson 04.)
+UNEQUAL_CLUSTERS = GMMParams(
+    weights=[0.7, 0.15, 0.15],
+    means=[[0.0, 0.0], [4.0, 2.5], [4.0, -2.5]],
+    covariances=[2.5 * np.eye(2), 0.15 * np.eye(2), 0.15 * np.eye(2)],
+)
+
+
+def stretched_clusters(n_samples=450, seed=0):
+    """2-D data from three stretched, parallel Gaussians (STRETCHED_CLUSTERS).
+
+    The clusters are long and thin, so a point is often nearer the centre of
+    a neighbouring cluster than the centre of its own: K-means splits them
+    wrongly, a mixture with full covariances does not.
+    Returns (X, z): X of shape (n_samples, 2), z the true component of each point.
+    """
+    return sample_mixture(STRETCHED_CLUSTERS, n_samples, seed)
+
+
+def unequal_clusters(n_samples=500, seed=0):
+    """2-D data from one large, wide Gaussian and two small, tight ones (UNEQUAL_CLUSTERS).
+
+    K-means draws the border between two clusters halfway between their
+    centres, so the small clusters take the edge of the wide one.
+    Returns (X, z): X of shape (n_samples, 2), z the true component of each point.
+    """
+    return sample_mixture(UNEQUAL_CLUSTERS, n_samples, seed)

@@ -26,6 +26,8 @@ __all__ = [
     "plot_strips",
     "grid_for",
     "use_course_style",
+    "full_covariances",
+    "sklearn_params",
 ]
 
 # matplotlib's "tab10" palette: distinct on a screen and on a projector.
@@ -241,3 +243,52 @@ def plot_strips(ax, groups, *, seed=0, jitter=0.2, point_size=30):
     ax.grid(axis="x", alpha=0.3)
     return drawn
 
+
+
+def full_covariances(covariances, covariance_type, n_components, n_features):
+    """Expand scikit-learn's ``covariances_`` to one full matrix per component.
+
+    scikit-learn stores the covariances of a fitted ``GaussianMixture`` in a
+    shape that depends on ``covariance_type``:
+
+    - "full":      (K, D, D), one matrix per component (returned as a copy);
+    - "tied":      (D, D), one matrix shared by every component;
+    - "diag":      (K, D), the variances of each component (no correlations);
+    - "spherical": (K,), one variance per component, the same along every axis.
+
+    Returns an array of shape (K, D, D), as GMMParams and the drawing helpers
+    want it. The numbers are variances, not standard deviations.
+    """
+    cov = np.asarray(covariances, dtype=float)
+    K, D = int(n_components), int(n_features)
+    expected = {"full": (K, D, D), "tied": (D, D), "diag": (K, D), "spherical": (K,)}
+    if covariance_type not in expected:
+        raise ValueError(f"covariance_type={covariance_type!r} is not understood; "
+                         "use 'full', 'tied', 'diag' or 'spherical'.")
+    if cov.shape != expected[covariance_type]:
+        raise ValueError(f"covariance_type={covariance_type!r} with K={K}, D={D} needs "
+                         f"covariances of shape {expected[covariance_type]}; got {cov.shape}. "
+                         "Pass the estimator's own covariance_type.")
+    if covariance_type == "full":
+        return cov.copy()
+    if covariance_type == "tied":
+        return np.repeat(cov[None], K, axis=0)
+    if covariance_type == "diag":
+        return np.einsum("kd,de->kde", cov, np.eye(D))
+    return cov[:, None, None] * np.eye(D)
+
+
+def sklearn_params(gm):
+    """GMMParams of a fitted scikit-learn ``GaussianMixture`` (or ``BayesianGaussianMixture``).
+
+    Reads ``weights_``, ``means_`` and ``covariances_`` and expands the
+    covariances with :func:`full_covariances`, whatever the covariance_type,
+    so that gmmlib's densities and the drawing helpers apply to the fit.
+    """
+    for name in ("weights_", "means_", "covariances_"):
+        if not hasattr(gm, name):
+            raise ValueError(f"sklearn_params needs a fitted mixture; {type(gm).__name__} has no "
+                             f"{name}. Call its fit(X) first.")
+    K, D = np.shape(gm.means_)
+    return GMMParams(gm.weights_, gm.means_,
+                     full_covariances(gm.covariances_, gm.covariance_type, K, D))

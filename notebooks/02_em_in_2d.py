@@ -24,6 +24,8 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import display
+from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
@@ -45,7 +47,11 @@ pd.set_option("display.precision", 4)
 # A point is now a vector $x \in \mathbb R^D$ (here $D = 2$). A normal
 # distribution in $D$ dimensions has a **mean vector** $\mu$ and a **covariance
 # matrix** $\Sigma$ of shape $D \times D$: on its diagonal the variance of each
-# coordinate, off the diagonal how two coordinates vary together. Its density is
+# coordinate, off the diagonal how two coordinates vary together. $\Sigma$ must
+# be **symmetric positive definite**: $\Sigma^\top = \Sigma$ and all its
+# eigenvalues $> 0$. That is what makes the formula below a valid density
+# ($|\Sigma| > 0$, and the exponent falls in every direction), and what makes
+# its level sets ellipses (section 2). The density is
 #
 # $$\mathcal N(x \mid \mu, \Sigma) = \frac{1}{(2\pi)^{D/2} \, |\Sigma|^{1/2}}
 #   \exp\!\left(-\tfrac12 (x-\mu)^\top \Sigma^{-1} (x-\mu)\right).$$
@@ -61,7 +67,12 @@ pd.set_option("display.precision", 4)
 def log_normal(X, mean, cov):
     """log N(x_i | mean, cov) for every row x_i of X, shape (N, D) -> (N,)."""
     D = X.shape[1]
+    if not np.allclose(cov, cov.T):
+        raise ValueError("cov must be symmetric")
+    np.linalg.cholesky(cov)              # raises LinAlgError unless all eigenvalues are > 0
     diff = X - mean                                                    # (N, D)
+    # einsum: for every row n, sum_ij diff[n, i] A[i, j] diff[n, j], i.e. the
+    # row-wise d_n^T A d_n; the same as [d @ A @ d for d in diff], without the loop
     mahalanobis2 = np.einsum("ni,ij,nj->n", diff, np.linalg.inv(cov), diff)
     _, log_det = np.linalg.slogdet(cov)                                # log |Sigma|, without overflow
     return -0.5 * (D * np.log(2 * np.pi) + log_det + mahalanobis2)
@@ -78,11 +89,23 @@ print("scipy: ", multivariate_normal(mean, cov).logpdf(points))
 one_component = gmmlib.GMMParams([1.0], [mean], [cov])
 print("gmmlib:", gmmlib.component_log_densities(points, one_component)[:, 0])
 
+not_pd = np.array([[1.0, 2.0],
+                   [2.0, 1.0]])    # symmetric, but its eigenvalues are 3 and -1
+try:
+    log_normal(points, mean, not_pd)
+except np.linalg.LinAlgError as err:
+    print("not positive definite:", err)
+
 # %% [markdown]
 # The three agree. Note the call `multivariate_normal(mean, cov)`: scipy's
 # multivariate normal takes the **covariance** matrix, whereas its 1-D `norm(loc, scale)` takes the
 # standard deviation. (`np.linalg.slogdet` returns the log of the determinant
 # directly, which stays finite when the determinant itself would under- or overflow.)
+# `log_normal` refuses a matrix that is not positive definite: the Cholesky
+# factorisation $\Sigma = LL^\top$ exists only for those. Without the check,
+# `not_pd` would silently give numbers that are not log-densities: its
+# determinant is $-3$, and along its eigenvector of eigenvalue $-1$ the
+# "density" would grow without bound.
 #
 # The points $(2, 3)$ and $(2, 1)$ are both one step right of the mean and one
 # step up or down, yet the density at $(2, 3)$ is about 70 times larger
@@ -128,14 +151,25 @@ print(f"determinant forgotten:    {no_det.sum() * cell:.4f}   (sqrt of |Sigma| =
 #   eigenvalue, a standard deviation, not a variance.
 #
 # `np.linalg.eigh` is the routine for symmetric matrices: it returns the eigenvalues in
-# ascending order, and the eigenvectors as the columns of a matrix.
+# ascending order, and the eigenvectors as the columns of a matrix $V$ that are
+# **orthonormal**: each of unit length, and at right angles to each other
+# ($V^\top V = I$). Unit length is why $\mu + \sqrt{\lambda_j}\, v_j$ lies exactly one
+# standard deviation from the mean along $v_j$.
+#
+# Two look-alikes to avoid: `np.linalg.eig` (without the h) works for any square matrix
+# and returns the eigenvalues in **no particular order**, so `V[:, 1]` need not be
+# the major axis; and it does not promise orthonormal eigenvectors either.
+# For a covariance, use `eigh`.
 
 # %%
 eigenvalues, V = np.linalg.eigh(cov)
 print("eigenvalues:      ", eigenvalues)
 print("V (columns are the eigenvectors):")
 print(V)
+# V * eigenvalues broadcasts the (2,) vector over the rows: it multiplies column j
+# of V by eigenvalue j, which is V @ np.diag(eigenvalues), i.e. V Lambda
 print("cov @ V == V * eigenvalues:", np.allclose(cov @ V, V * eigenvalues))
+print("orthonormal columns, V.T @ V == I:", np.allclose(V.T @ V, np.eye(2)))
 
 major = V[:, 1]                                   # the COLUMN of the largest eigenvalue
 angle = np.degrees(np.arctan2(major[1], major[0]))
@@ -158,14 +192,21 @@ sample = rng.multivariate_normal(mean, cov, size=1000)
 
 fig, ax = plt.subplots(figsize=(7, 6))
 ax.scatter(*sample.T, s=8, color="0.6")
-plot_covariance_ellipses(ax, one_component, n_std=(1, 2, 3))
-for j, offset in ((1, (-60, -25)), (0, (15, -20))):
+plot_covariance_ellipses(ax, one_component, n_std=(1, 2))     # 1 sd solid, 2 sd dashed
+centre, width, height, angle_deg = covariance_ellipse(mean, cov, n_std=3)
+ax.add_patch(Ellipse(centre, width, height, angle=angle_deg, fill=False,
+                     edgecolor="#1f77b4", lw=1.5, ls=":"))    # 3 sd dotted
+for j, label_at in ((1, (-2.4, 3.7)), (0, (3.0, -0.6))):
     tip = mean + np.sqrt(eigenvalues[j]) * V[:, j]       # one standard deviation along eigenvector j
     ax.annotate("", xy=tip, xytext=mean, zorder=5,
                 arrowprops=dict(arrowstyle="-|>", lw=2.5, color="#d62728", mutation_scale=20))
-    ax.annotate(f"$\\sqrt{{\\lambda_{j}}}\\,v_{j}$", tip, xytext=offset, textcoords="offset points",
-                fontsize=15, color="#d62728", weight="bold")
-ax.set_aspect("equal")
+    ax.annotate(f"$\\sqrt{{\\lambda_{j}}}\\,v_{j}$", xy=(mean + tip) / 2, xytext=label_at,
+                fontsize=15, color="#d62728", weight="bold", ha="center", va="center",
+                arrowprops=dict(arrowstyle="-", lw=0.8, color="#d62728"))
+ax.legend(handles=[Line2D([], [], color="#1f77b4", lw=lw, ls=ls, label=label)
+                   for lw, ls, label in ((2.5, "-", "1 sd"), (1.5, "--", "2 sd"), (1.5, ":", "3 sd"))],
+          loc="lower right")
+ax.set_aspect("equal", adjustable="datalim")
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
 ax.set_title("1000 draws with the 1-, 2- and 3-sd ellipses")
@@ -177,6 +218,7 @@ for s in (1, 2, 3):
           f"(expected {1 - np.exp(-s**2 / 2):.3f})")
 
 # %% [markdown]
+# The 1-sd ellipse is solid, the 2-sd one dashed and the 3-sd one dotted.
 # The cloud is stretched along the long red arrow, the eigenvector $v_1$ of the larger
 # eigenvalue, and the ellipses follow it; the short arrow $v_0$ is at right angles to it. In two dimensions the share of
 # points inside the $s$-sd ellipse is $1 - e^{-s^2/2}$: 39% for one standard
@@ -209,7 +251,7 @@ for ax, (title, ((width, height), a)) in zip(axes, versions.items()):
     for s in (1, 2):
         ax.add_patch(Ellipse(mean, s * width, s * height, angle=a, fill=False,
                              color="#1f77b4", lw=2.5 if s == 1 else 1.5, ls="-" if s == 1 else "--"))
-    ax.set_aspect("equal")
+    ax.set_aspect("equal", adjustable="box")   # "datalim" is not allowed when both axes are shared
     ax.set_title(title, fontsize=12)
     ax.set_xlabel("$x_1$")
 axes[0].set_ylabel("$x_2$")
@@ -241,6 +283,7 @@ start = gmmlib.GMMParams(weights, means, covariances)
 
 fig, ax = plt.subplots(figsize=(7, 6))
 plot_mixture_2d(ax, start, X, soft=False)
+ax.set_aspect("equal", adjustable="datalim")     # equal scales: circles look round
 ax.set_title("500 points and our rough start")
 plt.show()
 
@@ -293,13 +336,23 @@ print("means\n", new_means)
 print("covariances\n", new_covariances)
 
 # %% [markdown]
-# `gmmlib.m_step` with `reg_covar=0` does exactly this:
+# `gmmlib.m_step` with `reg_covar=0` does exactly this. A warning if you reach
+# for `np.cov` instead: it expects one **variable per row** (pass `rowvar=False`
+# for data with one point per row), and it divides by $N - 1$, and with `aweights=resp[:, k]`
+# by the matching correction $N_k - \sum_i r_{ik}^2 / N_k$, not by $N_k$ as the
+# M-step does; only `bias=True` divides by $N_k$.
 
 # %%
 params_1 = gmmlib.m_step(X, resp, reg_covar=0)
 print("weights agree:    ", np.allclose(params_1.weights, new_weights))
 print("means agree:      ", np.allclose(params_1.means, new_means))
 print("covariances agree:", np.allclose(params_1.covariances, new_covariances))
+
+# np.cov: points in ROWS needs rowvar=False; it divides by N_k only with bias=True
+cov_default = np.cov(X, rowvar=False, aweights=resp[:, 0])
+cov_bias = np.cov(X, rowvar=False, aweights=resp[:, 0], bias=True)
+print(f"np.cov(..., aweights) differs from the M-step by {np.abs(cov_default - new_covariances[0]).max():.4f}")
+print("np.cov(..., aweights, bias=True) agrees:", np.allclose(cov_bias, new_covariances[0]))
 
 # %% [markdown]
 # As in 1-D, the covariance around the **old** mean is a classic mistake. It
@@ -326,25 +379,76 @@ for k in range(K):
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(13, 5.2), sharex=True, sharey=True)
 for ax, params, title in ((axes[0], start, "start"), (axes[1], params_1, "after one iteration")):
-    plot_mixture_2d(ax, params, X)
+    plot_mixture_2d(ax, params, X)                   # colours: responsibilities under params
+    ax.set_aspect("equal", adjustable="box")         # "datalim" is not allowed when both axes are shared
     ax.set_title(f"{title}: log-likelihood {gmmlib.log_likelihood(X, params):.2f}")
 plt.show()
 
 # %% [markdown]
-# The colours are the responsibilities under each panel's parameters. On the
-# left, with three equal circles, a point simply goes to the nearest guess.
+# Here each panel colours the points by the responsibilities under **its own**
+# parameters: the right panel is recoloured by the new ones. (The stepper of
+# section 4 works differently.) On the left, with equal weights and three equal
+# circles, each point leans most towards the nearest guess; the colours are
+# soft, so points about equally far from two guesses get a blend.
 # On the right, after one M-step, the ellipses have stretched along the points they
-# were given, but they have not found the clusters yet: blue straddles the two
-# on the left. The log-likelihood rose by 559.
+# were given, but they have not found the clusters yet: blue is a tall ellipse that
+# straddles the bottom-left cluster and the top one. The log-likelihood rose by 559.
+#
+# Put together, the two steps make the whole algorithm: a plain-numpy loop
+# like lesson 01's `em_1d`, now with vectors and matrices. Run for 20
+# iterations from our start, it should give the same parameters as `gmmlib.fit`
+# with the same start, no convergence test (`tol=0`) and no regularisation (`reg_covar=0`):
+
+# %%
+def em_2d(X, weights, means, covariances, n_iter):
+    """Plain-numpy EM for a mixture with full covariances; returns the parameters and the log-likelihoods."""
+    N, K = X.shape[0], len(weights)
+    lls = []
+    for _ in range(n_iter + 1):
+        # E-step, in log space; its log-sum-exp also gives the log-likelihood
+        log_weighted = np.column_stack([np.log(weights[k]) + log_normal(X, means[k], covariances[k])
+                                        for k in range(K)])
+        log_total = logsumexp(log_weighted, axis=1, keepdims=True)
+        lls.append(log_total.sum())
+        if len(lls) > n_iter:                   # n_iter M-steps done: stop after the E-step
+            break
+        resp = np.exp(log_weighted - log_total)
+        # M-step: weights, means, then the covariances around the NEW means
+        N_k = resp.sum(axis=0)
+        weights = N_k / N
+        means = resp.T @ X / N_k[:, None]
+        covariances = np.array([(resp[:, k, None] * (X - means[k])).T @ (X - means[k]) / N_k[k]
+                                for k in range(K)])
+    return weights, means, covariances, np.array(lls)
+
+
+n = 20
+w20, m20, c20, lls_20 = em_2d(X, weights, means, covariances, n_iter=n)
+reference = gmmlib.fit(X, 3, init=start, max_iter=n, tol=0, reg_covar=0)
+print(f"log-likelihood: {lls_20[0]:.2f} at the start, {lls_20[-1]:.2f} after {n} iterations")
+print("weights agree to 1e-9:     ", np.abs(w20 - reference.params.weights).max() < 1e-9)
+print("means agree to 1e-9:       ", np.abs(m20 - reference.params.means).max() < 1e-9)
+print("covariances agree to 1e-9: ", np.abs(c20 - reference.params.covariances).max() < 1e-9)
+print("log-likelihoods agree to 1e-6:", np.abs(lls_20 - reference.log_likelihoods).max() < 1e-6)
+
+# %% [markdown]
+# They agree. From here on we let `gmmlib.fit` run the loop.
 #
 # ## 4. Step through EM in two dimensions
 #
 # The stepper of lesson 01 works unchanged on 2-D data, with the same call.
 # Each point is coloured by its responsibilities, each component is drawn as its
 # 1-sd (solid) and 2-sd (dashed) ellipse around its mean (the cross), and the
-# log-likelihood panel is on the right. Step 0 is the start chosen by k-means++
+# log-likelihood panel is on the right; both axes of the data panel have the
+# same scale, so circles look round and tilts are true. Step 0 is the start chosen by k-means++
 # (see section 6), odd steps are E-steps (the colours change), even steps M-steps
 # (the ellipses move).
+#
+# The stepper's rule for the colours: **an E-step recolours the points by the
+# responsibilities under the current parameters, and the M-step after it keeps those
+# colours** while the ellipses move to the new parameters. So an M-step panel shows the new
+# ellipses over the colours that produced them (unlike the before/after figure of section 3,
+# which recoloured by the new parameters).
 
 # %% tags=["nbval-ignore-output"]
 from gmmlib.widgets import em_stepper
@@ -354,8 +458,9 @@ stepper
 
 # %% [markdown]
 # Things to try: find the first step at which the three colours are pure;
-# watch the top cluster's ellipse tilt at the M-steps; re-run with `init="random"` and `seed=10`
-# (section 6 explains what you see). An instructor can jump anywhere from code:
+# watch the top cluster's ellipse tilt at the M-steps; re-run with `init="random"`, `seed=10`
+# and `max_iter=500` (that run needs 131 iterations, more than the default `max_iter=100`;
+# section 6 explains what you see). An instructor can jump anywhere from code:
 
 # %%
 stepper.slider.value = 6
@@ -372,8 +477,9 @@ stepper.filmstrip([0, 1, 2, 6, stepper.slider.max])
 # At the start (step 0) all three components have the covariance of the whole data,
 # three big overlapping ellipses, and the points are grey. The first E-step colours
 # the points, with many blends where the ellipses overlap (the olive points at the top are
-# shared by green and orange); by the M-step of
-# iteration 3 (step 6) each ellipse sits on its own cluster, and the remaining steps
+# shared by green and orange). The M-step after it (step 2) keeps those colours and
+# moves each ellipse onto the points that coloured it; by the M-step of
+# iteration 3 (step 6, in the colours of E-step 3) each ellipse sits on its own cluster, and the remaining steps
 # only refine the shapes while the log-likelihood flattens.
 #
 # ## 5. Soft assignment of new points
@@ -397,11 +503,13 @@ table = pd.DataFrame(new_points, columns=["x1", "x2"])
 for k in range(K):
     table[f"P(component {k})"] = proba[:, k]
 table["predict"] = gmmlib.predict(new_points, fitted)
-table
+with pd.option_context("display.float_format", "{:.4f}".format):
+    display(table)
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 6))
 plot_mixture_2d(ax, fitted, X)
+ax.set_aspect("equal", adjustable="datalim")
 ax.scatter(*new_points.T, marker="*", s=450, color="gold", edgecolors="black", zorder=5)
 for i, p in enumerate(new_points):
     ax.annotate(f"point {i}", p, xytext=(12, -4), textcoords="offset points", fontsize=13,
@@ -441,9 +549,11 @@ print("without the weights (wrong):  ", without[2], "-> component", np.argmax(wi
 # places the means in one of two ways:
 #
 # - `init="random"`: $K$ distinct data points drawn uniformly;
-# - `init="kmeans++"` (the default): spread-out data points. The first is drawn uniformly, each next one
-#   with probability proportional to its squared distance from the nearest mean so far,
-#   so two means rarely land in the same cluster.
+# - `init="kmeans++"` (the default): spread-out data points, by *greedy* k-means++. The first
+#   is drawn uniformly. For each next one, $2 + \lfloor\log K\rfloor$ candidates are drawn, each
+#   with probability proportional to its squared distance from the nearest mean so far, and
+#   the candidate that leaves the smallest sum of squared distances from the points to their
+#   nearest mean is kept. So two means rarely land in the same cluster.
 #
 # Here is one random start that goes wrong, seed 10, next to the fit of the stepper:
 
@@ -455,12 +565,18 @@ print(f"random start, seed 10: log-likelihood {bad.log_likelihoods[-1]:.2f} afte
 print(f"k-means++, seed 0:     log-likelihood {good.log_likelihoods[-1]:.2f} after {good.n_iter} iterations, "
       f"converged: {good.converged}")
 
+# Colour the bad run's components like the most similar components of the good fit
+# (match_components, see section 7); its start keeps the numbering of its end.
+perm_bad = match_components(good.params, bad.params)
+bad_start, bad_end = (permute_components(p, perm_bad) for p in (bad.history[0], bad.params))
+
 fig, axes = plt.subplots(1, 3, figsize=(16, 5), sharex=True, sharey=True)
-panels = ((bad.history[0], "random start (seed 10)"),
-          (bad.params, f"where it ends: {bad.log_likelihoods[-1]:.2f}"),
-          (good.params, f"the better fit: {good.log_likelihoods[-1]:.2f}"))
-for ax, (params, title) in zip(axes, panels):
-    plot_mixture_2d(ax, params, X, soft=params is not bad.history[0])
+panels = ((bad_start, "random start (seed 10)", False),
+          (bad_end, f"where it ends: {bad.log_likelihoods[-1]:.2f}", True),
+          (good.params, f"the better fit: {good.log_likelihoods[-1]:.2f}", True))
+for ax, (params, title, soft) in zip(axes, panels):
+    plot_mixture_2d(ax, params, X, soft=soft)
+    ax.set_aspect("equal", adjustable="box")         # "datalim" is not allowed when both axes are shared
     ax.set_title(title)
 plt.show()
 
@@ -469,7 +585,12 @@ plt.show()
 # cluster. EM never recovers: those two components split that cluster between
 # them, and the third has to cover the other two clusters with one wide
 # ellipse. It has converged, to a log-likelihood about 108 lower than the
-# better fit's. No small step improves it, so EM cannot leave.
+# better fit's. No small step improves it, so EM cannot leave. (To make the panels
+# comparable, the bad run's components are renumbered with `match_components` of section 7,
+# so that each takes the colour of the most similar component of the better fit: orange
+# holds the bottom-left cluster in both, the wide ellipse is green like the top
+# cluster, one of the two it covers, and blue, squeezed into the bottom-left cluster, has no
+# counterpart, whereas blue is the right cluster in the better fit.)
 #
 # How often does this happen? Let us run 50 seeds of each kind of start and
 # collect the final log-likelihoods (`max_iter=500` so that every run converges).
@@ -486,12 +607,21 @@ for init in ("random", "kmeans++"):
 
 fig, ax = plt.subplots(figsize=(9, 3.2))
 plot_strips(ax, {f'init="{init}"': lls for init, lls in final.items()})
+for row, lls in enumerate(final.values()):              # overlapping dots: write the counts
+    at_best = lls >= lls.max() - 1
+    ax.annotate(f"{at_best.sum()} runs", (lls.max(), row), xytext=(-12, 0), textcoords="offset points",
+                ha="right", va="center", fontsize=12)
+    if (~at_best).any():
+        seeds = ", ".join(str(seed) for seed in np.flatnonzero(~at_best))
+        ax.annotate(f"seeds {seeds}", (lls[~at_best].max(), row), xytext=(12, 0),
+                    textcoords="offset points", ha="left", va="center", fontsize=12)
 ax.set_xlabel("final log-likelihood")
 ax.set_title("where EM ends from 50 starts of each kind")
 plt.show()
 
 # %% [markdown]
-# Each dot is one run. Almost all of them pile up at the same best value, $-1654.75$; two random starts
+# Each dot is one run; the dots at the same value overlap, so the counts are written next to them.
+# Almost all runs pile up at the same best value, $-1654.75$ (48 random starts); two random starts
 # (seeds 10 and 21) end about 110 lower, in a local optimum like the one above. The 50 k-means++
 # starts all reach the best value. On well-separated clusters, k-means++
 # makes a bad start rare; it does not make it impossible, and with more
@@ -528,6 +658,7 @@ print(f"log-likelihoods: {fit_a.log_likelihoods[-1]:.2f} and {fit_b.log_likeliho
 fig, axes = plt.subplots(1, 2, figsize=(13, 5.2), sharex=True, sharey=True)
 for ax, (name, result) in zip(axes, (("seed 0", fit_a), ("seed 3", fit_b))):
     plot_mixture_2d(ax, result.params, X)
+    ax.set_aspect("equal", adjustable="box")         # "datalim" is not allowed when both axes are shared
     for k, m in enumerate(result.params.means):
         ax.annotate(f"{k}", m, xytext=(10, 8), textcoords="offset points", fontsize=15, weight="bold")
     ax.set_title(f"k-means++, {name}")
@@ -538,7 +669,8 @@ plt.show()
 # swapped clusters. Comparing "component 0 of one fit" with "component 0 of
 # the other" would compare different clusters. `gmmlib.components.match_components(reference, other)`
 # pairs each component of `reference` with the most similar one of `other`
-# (smallest total Bhattacharyya distance, a distance between two Gaussians) and
+# (smallest total Bhattacharyya distance: a dissimilarity between two Gaussians, 0 for identical ones,
+# though not a distance in the strict sense, since the triangle inequality can fail) and
 # returns the order that lines them up; `permute_components` renumbers:
 
 # %%
@@ -579,14 +711,19 @@ print("largest covariance difference before matching:",
 # %%
 faithful = old_faithful()
 print(faithful.shape)
-faithful.describe().loc[["mean", "std", "min", "max"]]
+summary = pd.DataFrame({"mean": faithful.mean(), "std (ddof=0)": faithful.std(ddof=0),
+                        "variance (ddof=0)": faithful.var(ddof=0),
+                        "min": faithful.min(), "max": faithful.max()}).T
+summary
 
 # %% [markdown]
 # The two columns live on very different scales: waiting times spread over
-# tens of minutes, eruption durations over a few. EM with full covariances
+# tens of minutes, eruption durations over a few. (We divide by $N$ here, `ddof=0`, as
+# the M-step does and as the standardisation below will; pandas' `describe()` and `std()`
+# divide by $N - 1$ and would show 13.595 instead of 13.570.) EM with full covariances
 # could cope with that in principle, but much around it cannot: the squared distances that k-means++ uses to
 # place its means are dominated by the waiting time, `reg_covar` adds the same small number to
-# a variance of 185 and to one of 1.3, and a start written with round covariances such as the identity
+# a variance of 184 and to one of 1.3, and a start written with round covariances such as the identity
 # means nothing when the units differ. So we **standardise**: subtract each
 # column's mean and divide by its standard deviation, and both columns have mean 0 and spread 1.
 
@@ -600,14 +737,12 @@ print("after standardising: means", Z.mean(axis=0).round(4), " standard deviatio
 
 fig, axes = plt.subplots(1, 2, figsize=(13, 5.5))
 axes[0].scatter(faithful["eruptions"], faithful["waiting"], s=12, color="0.4")
-axes[0].set_xlim(centre["eruptions"] - 30, centre["eruptions"] + 30)   # the same 60 minutes on both axes
-axes[0].set_ylim(centre["waiting"] - 30, centre["waiting"] + 30)
-axes[0].set_aspect("equal")
+axes[0].set_aspect("equal", adjustable="datalim")     # one minute is as long on both axes
 axes[0].set_xlabel("eruption (minutes)")
 axes[0].set_ylabel("waiting (minutes)")
 axes[0].set_title("in minutes, one scale for both axes")
 axes[1].scatter(*Z.T, s=12, color="0.4")
-axes[1].set_aspect("equal")
+axes[1].set_aspect("equal", adjustable="datalim")
 axes[1].set_xlabel("eruption (standardised)")
 axes[1].set_ylabel("waiting (standardised)")
 axes[1].set_title("standardised")
@@ -638,9 +773,13 @@ fig.suptitle("EM on Old Faithful: the start and iterations 1, 2, 5 and 20")
 fig
 
 # %% [markdown]
-# At the start the two circles sit where there is no data, and every point is
+# The panels follow the stepper's rule (section 4): an M-step panel shows the new ellipses
+# in the colours of the E-step before it, i.e. the responsibilities under the
+# previous parameters. At the start the two circles sit where there is no data, and every point is
 # grey. After one iteration both components have rushed into the data as long, overlapping ellipses
-# along the diagonal: the colours are roughly right already, the shapes are not. By iteration 5
+# along the diagonal. The colours of that panel come from the start's two circles: each
+# point leans towards the nearer circle, and that already splits the two clusters roughly
+# (the lower left one blue, the upper right one mostly orange, with blends at its left edge); the shapes are not right yet. By iteration 5
 # orange holds the upper right cluster and blue stretches over the lower left
 # one and the points between; by iteration 20 each ellipse sits on one cluster. The log-likelihood
 # panel tells the same story in numbers:
@@ -657,35 +796,54 @@ print("never decreases:", np.all(np.diff(lls) >= 0))
 # %% [markdown]
 # The first iteration gains 613, just by moving the components into the data.
 # The next eleven gain between 1 and 41 each while the two components pull apart, and
-# after iteration 13 the gains are 0.00 to two decimals. A default
-# start (k-means++) gets to the same log-likelihood, in fewer iterations:
+# after iteration 13 the gains are 0.00 to two decimals. We forced 20 iterations with `tol=0`; with
+# the default convergence test, how long does the poor start take, and a default
+# start (k-means++)?
 
 # %%
+poor_default = gmmlib.fit(Z, 2, init=poor_start)
 default_fit = gmmlib.fit(Z, 2)
-print(f"poor start, 20 iterations: {lls[-1]:.2f}")
+print(f"poor start (default tol): {poor_default.log_likelihoods[-1]:.2f} after {poor_default.n_iter} iterations")
 print(f"k-means++ start (default): {default_fit.log_likelihoods[-1]:.2f} after {default_fit.n_iter} iterations")
 
 # %% [markdown]
+# Both reach the same log-likelihood, $-385.46$: the poor start in 15 iterations, the
+# k-means++ start in 10.
+#
 # Finally, back to minutes. Standardising is a change of units, so the fit
-# converts back: each mean becomes $\mu \cdot s + c$, and each covariance $S\,\Sigma\,S$
-# with $S = \mathrm{diag}(s)$ ($c$ and $s$ the column means and standard deviations).
+# converts back: each mean becomes $S\mu + c$, and each covariance $S\,\Sigma\,S$,
+# with $S = \mathrm{diag}(s)$ ($c$ and $s$ the vectors of column means and standard deviations).
+# A correlation has no units, so it comes out the same in minutes as in standard units:
+# standardising leaves it unchanged.
 
 # %%
 p = faithful_fit.params
 S = np.diag(scale.to_numpy())
+c = centre.to_numpy()
+means_min = np.array([S @ mu + c for mu in p.means])                  # S mu + c
+covs_min = np.array([S @ cov_k @ S for cov_k in p.covariances])        # S Sigma S
+
+
+def correlation(cov_k):
+    return cov_k[0, 1] / np.sqrt(cov_k[0, 0] * cov_k[1, 1])
+
+
 in_minutes = pd.DataFrame({
     "weight": p.weights,
-    "eruption (min)": p.means[:, 0] * scale["eruptions"] + centre["eruptions"],
-    "waiting (min)": p.means[:, 1] * scale["waiting"] + centre["waiting"],
-    "sd eruption (min)": [np.sqrt((S @ c @ S)[0, 0]) for c in p.covariances],
-    "sd waiting (min)": [np.sqrt((S @ c @ S)[1, 1]) for c in p.covariances],
-    "correlation": [c[0, 1] / np.sqrt(c[0, 0] * c[1, 1]) for c in p.covariances],
+    "eruption (min)": means_min[:, 0],
+    "waiting (min)": means_min[:, 1],
+    "sd eruption (min)": np.sqrt(covs_min[:, 0, 0]),
+    "sd waiting (min)": np.sqrt(covs_min[:, 1, 1]),
+    "correlation": [correlation(cov_k) for cov_k in covs_min],
 }, index=pd.Index(range(2), name="component"))
+print("correlations the same in minutes and standardised:",
+      np.allclose([correlation(cov_k) for cov_k in covs_min],
+                  [correlation(cov_k) for cov_k in p.covariances]))
 in_minutes
 
 # %% [markdown]
 # Old Faithful has two kinds of eruption. About a third are short, around 2
-# minutes, and the geyser then rests about 54 minutes; about two thirds are long, around 4.3
+# minutes, and the next eruption comes about 54 minutes later; about two thirds are long, around 4.3
 # minutes, followed by a wait of about 80. Within each kind, duration and wait are
 # only mildly correlated (0.29 and 0.38), much less than over the whole data set:
 #
@@ -698,7 +856,7 @@ print(f"correlation over all 272 eruptions: {faithful['eruptions'].corr(faithful
 #
 # ## Summary
 #
-# - The multivariate normal has $\Sigma^{-1}$ in its exponent and $|\Sigma|^{1/2}$ in its normalisation; forget either and it is no longer a density. scipy's `multivariate_normal(mean, cov)` takes the covariance.
+# - The multivariate normal needs a symmetric positive definite $\Sigma$; it has $\Sigma^{-1}$ in its exponent and $|\Sigma|^{1/2}$ in its normalisation; forget either and it is no longer a density. scipy's `multivariate_normal(mean, cov)` takes the covariance.
 # - A covariance is an ellipse: axes along the eigenvectors (the **columns** of `np.linalg.eigh`'s matrix), semi-axes $s\sqrt{\lambda_j}$ (**square roots** of the eigenvalues). In 2-D the $s$-sd ellipse holds $1 - e^{-s^2/2}$ of the points.
 # - E-step and M-step keep their lesson-01 form; the covariance update is a weighted average of outer products around the **updated** mean.
 # - `predict_proba` gives the probabilities of each component for new points, and `predict` the most probable; both include the weights $\pi_k$.
