@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -29,7 +28,7 @@ from matplotlib.patches import Circle
 from gmmlib._validation import check_data
 from gmmlib.lloyd import _check_centres, soft_assign
 from gmmlib.plotting import component_colors, soft_colors
-from gmmlib.widgets import ImageFallback
+from gmmlib.widgets import SigmaSliderWidget
 
 __all__ = ["hard_fraction", "plot_soft_assignments", "SigmaExplorer", "sigma_explorer"]
 
@@ -93,7 +92,7 @@ def _fix_limits(ax, X, margin=0.08):
     ax.set_aspect("equal")
 
 
-class SigmaExplorer(ImageFallback, widgets.VBox):
+class SigmaExplorer(SigmaSliderWidget):
     """A slider on the shared sigma and the points coloured by their soft assignments.
 
     Attributes (its interface, also for driving it from code)
@@ -118,21 +117,8 @@ class SigmaExplorer(ImageFallback, widgets.VBox):
         self.ax = self.figure.subplots()
         drawn = plot_soft_assignments(self.ax, self.X, self.centres, sigma)
         self.points, self.circles = drawn["points"], drawn["circles"]
-        self.slider = widgets.FloatLogSlider(
-            value=sigma, base=10, min=min_exponent, max=max_exponent, step=0.02,
-            description="σ", readout_format=".3g", continuous_update=True,
-            layout=widgets.Layout(width="480px"))
-        self.readout = widgets.HTML()
-        self.image = widgets.Image(format="png",
-                                   layout=widgets.Layout(max_width="100%", height="auto"))
-        super().__init__([self.slider, self.readout, self.image])
-        self.slider.observe(lambda change: self._show(), names="value")
-        self._show()
-
-    @property
-    def sigma(self):
-        """The shared standard deviation on screen."""
-        return float(self.slider.value)
+        self._start_controls(sigma, min_exponent, max_exponent, step=0.02,
+                             readout_format=".3g")
 
     @property
     def resp(self):

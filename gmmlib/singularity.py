@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -30,7 +29,7 @@ from matplotlib.figure import Figure
 from gmmlib._validation import check_data
 from gmmlib.em import GMMParams, log_mixture_density
 from gmmlib.plotting import component_colors, grid_for, weighted_component_densities
-from gmmlib.widgets import ImageFallback
+from gmmlib.widgets import SigmaSliderWidget
 
 __all__ = ["SpikeExplorer", "spike_explorer", "spike_params", "spike_log_likelihoods",
            "broad_component"]
@@ -92,7 +91,7 @@ def spike_log_likelihoods(x, index, sigmas, weight=0.05, base=None):
     return np.array(total), np.array(term)
 
 
-class SpikeExplorer(ImageFallback, widgets.VBox):
+class SpikeExplorer(SigmaSliderWidget):
     """A slider on the spike's sigma, the mixture density it gives, and its log-likelihood.
 
     Attributes (its interface, also for driving it from code)
@@ -167,23 +166,10 @@ class SpikeExplorer(ImageFallback, widgets.VBox):
         self.figure.canvas.draw()
         self.figure.set_layout_engine("none")
 
-        self.slider = widgets.FloatLogSlider(
-            value=sigma, base=10, min=min_exponent, max=max_exponent, step=0.05,
-            description="σ", readout_format=".1e", continuous_update=True,
-            layout=widgets.Layout(width="480px"))
-        self.readout = widgets.HTML()
-        self.image = widgets.Image(format="png",
-                                   layout=widgets.Layout(max_width="100%", height="auto"))
-        super().__init__([self.slider, self.readout, self.image])
-        self.slider.observe(lambda change: self._show(), names="value")
-        self._show()
+        self._start_controls(sigma, min_exponent, max_exponent, step=0.05,
+                             readout_format=".1e")
 
     # -- what is on screen --------------------------------------------------------
-
-    @property
-    def sigma(self):
-        """The spike's standard deviation on screen."""
-        return float(self.slider.value)
 
     @property
     def params(self):

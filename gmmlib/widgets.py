@@ -46,6 +46,31 @@ class ImageFallback:
         return bundle
 
 
+class SigmaSliderWidget(ImageFallback, widgets.VBox):
+    """A picture driven by one log-scale slider on a standard deviation sigma.
+
+    Subclasses draw their figure, then call ``_start_controls``; they define
+    ``_show()``, which redraws the picture for ``self.sigma``.
+    """
+
+    def _start_controls(self, sigma, min_exponent, max_exponent, step, readout_format):
+        self.slider = widgets.FloatLogSlider(
+            value=sigma, base=10, min=min_exponent, max=max_exponent, step=step,
+            description="σ", readout_format=readout_format, continuous_update=True,
+            layout=widgets.Layout(width="480px"))
+        self.readout = widgets.HTML()
+        self.image = widgets.Image(format="png",
+                                   layout=widgets.Layout(max_width="100%", height="auto"))
+        super().__init__([self.slider, self.readout, self.image])
+        self.slider.observe(lambda change: self._show(), names="value")
+        self._show()
+
+    @property
+    def sigma(self):
+        """The standard deviation on screen."""
+        return float(self.slider.value)
+
+
 class Stepper(ImageFallback, widgets.VBox):
     """A figure of an algorithm at one half-step, with a slider, a play button and a readout.
 
