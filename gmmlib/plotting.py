@@ -23,6 +23,7 @@ __all__ = [
     "plot_covariance_ellipses",
     "plot_log_likelihood",
     "plot_mixture_2d",
+    "plot_kmeans_2d",
     "plot_strips",
     "grid_for",
     "use_course_style",
@@ -219,6 +220,55 @@ def plot_mixture_2d(ax, params, X=None, *, n_std=(1, 2), point_size=20, soft=Tru
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     return {"points": points, "components": components}
+
+
+def plot_kmeans_2d(ax, X, labels, centres, *, regions=True, point_size=20, margin=0.5):
+    """Draw a K-means clustering of 2-D data: points, centres and nearest-centre regions.
+
+    ax : matplotlib Axes
+    X : array of shape (N, 2)
+    labels : array of shape (N,), the cluster of each point (0..K-1); point i
+        gets the colour of cluster labels[i]
+    centres : array of shape (K, 2), drawn as crosses in their cluster's colour
+    regions : shade every place of the plane in the light colour of its
+        nearest centre, so that the borders K-means draws (the perpendicular
+        bisectors between centres) are visible
+    margin : how far the view extends beyond the data, in data units
+    Sets equal scales on both axes. Returns a dict of the drawn artists:
+    "points", "centres" (a list) and "regions" (or None).
+    """
+    X = np.asarray(X, dtype=float)
+    centres = np.asarray(centres, dtype=float)
+    labels = np.asarray(labels)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (N, 2); got shape {X.shape}.")
+    if centres.ndim != 2 or centres.shape[1] != 2:
+        raise ValueError(f"centres must have shape (K, 2); got shape {centres.shape}.")
+    K = centres.shape[0]
+    if labels.shape != (X.shape[0],) or labels.min() < 0 or labels.max() >= K:
+        raise ValueError(f"labels must hold one cluster index in 0..{K - 1} per point "
+                         f"(shape ({X.shape[0]},)); got shape {labels.shape}.")
+    colors = component_colors(K)
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    drawn_regions = None
+    if regions:
+        g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], 300), np.linspace(lo[1], hi[1], 300))
+        grid = np.column_stack([g1.ravel(), g2.ravel()])
+        nearest = ((grid[:, None, :] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)
+        light = 0.82 + 0.18 * colors                 # each colour, mostly white
+        drawn_regions = ax.imshow(light[nearest].reshape(300, 300, 3), origin="lower",
+                                  extent=(lo[0], hi[0], lo[1], hi[1]), interpolation="nearest",
+                                  zorder=0)
+    points = ax.scatter(X[:, 0], X[:, 1], c=colors[labels], s=point_size, linewidths=0.3,
+                        edgecolors="white", zorder=1)
+    markers = [ax.plot(*c, marker="X", ms=13, color=colors[k], markeredgecolor="black",
+                       ls="none", zorder=3)[0] for k, c in enumerate(centres)]
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    return {"points": points, "centres": markers, "regions": drawn_regions}
 
 
 def plot_strips(ax, groups, *, seed=0, jitter=0.2, point_size=30):

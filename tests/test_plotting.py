@@ -160,3 +160,37 @@ def test_plot_strips_one_row_per_group_in_order():
         assert np.all(np.abs(offsets[:, 1] - row) <= 0.2)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["first", "second"]
     assert ax.get_ylim()[0] > ax.get_ylim()[1]  # the first group on top
+
+
+def test_plot_kmeans_2d_shades_each_place_by_its_nearest_centre():
+    from gmmlib.plotting import plot_kmeans_2d
+
+    X = np.array([[0.0, 0.0], [1.0, 0.2], [4.0, 0.0], [4.2, 1.0]])
+    centres = np.array([[0.5, 0.1], [4.1, 0.5]])
+    labels = np.array([0, 0, 1, 1])
+    ax = Figure().subplots()
+    drawn = plot_kmeans_2d(ax, X, labels, centres, margin=0.5)
+    c = component_colors(2)
+    np.testing.assert_allclose(drawn["points"].get_facecolors()[:, :3], c[labels], atol=1e-6)
+    assert len(drawn["centres"]) == 2
+    image = drawn["regions"].get_array()
+    x0, x1, y0, y1 = drawn["regions"].get_extent()
+    assert (x0, x1) == pytest.approx((-0.5, 4.7)) and (y0, y1) == pytest.approx((-0.5, 1.5))
+    # the left edge of the picture is nearest centre 0, the right edge centre 1
+    left, right = image[150, 0], image[150, -1]
+    assert not np.allclose(left, right)
+    np.testing.assert_allclose(left, 0.82 + 0.18 * c[0])
+    np.testing.assert_allclose(right, 0.82 + 0.18 * c[1])
+    # every pixel has the colour of its nearest centre
+    cols = np.linspace(x0, x1, 300)
+    row_y = np.linspace(y0, y1, 300)[150]
+    for j in (0, 299, 100, 200):
+        p = np.array([cols[j], row_y])
+        nearest = np.argmin(((centres - p) ** 2).sum(axis=1))
+        np.testing.assert_allclose(image[150, j], 0.82 + 0.18 * c[nearest])
+    assert ax.get_aspect() == 1.0
+    assert plot_kmeans_2d(Figure().subplots(), X, labels, centres, regions=False)["regions"] is None
+    with pytest.raises(ValueError, match="labels"):
+        plot_kmeans_2d(Figure().subplots(), X, np.array([0, 1, 2, 0]), centres)
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        plot_kmeans_2d(Figure().subplots(), X[:, :1], labels, centres)
