@@ -16,8 +16,9 @@
 # - what `init_params` and `n_init` change;
 # - anomaly detection, sampling, and `BayesianGaussianMixture`.
 #
-# **What you need.** Lessons 01 and 02 (lesson 03 helps for `reg_covar`).
-# The scikit-learn pattern `model.fit(X)` then `model.predict(X)`.
+# **What you need.** Lessons 01 and 02 (lesson 03 helps for `reg_covar`,
+# lesson 04 for k-means, scikit-learn's default start). The scikit-learn
+# pattern `model.fit(X)` then `model.predict(X)`.
 #
 # **Time.** About 60 minutes.
 
@@ -34,7 +35,7 @@ from sklearn.mixture import BayesianGaussianMixture, GaussianMixture
 from sklearn.model_selection import train_test_split
 
 import gmmlib
-from gmmlib.datasets import three_blobs_2d
+from gmmlib.datasets import stretched_clusters, three_blobs_2d
 from gmmlib.plotting import (component_colors, full_covariances, plot_covariance_ellipses,
                              plot_mixture_2d, sklearn_params, use_course_style)
 
@@ -63,14 +64,23 @@ print("means_:")
 print(gm.means_)
 print("covariances_ has shape", gm.covariances_.shape)
 print("converged_:", gm.converged_, "  n_iter_:", gm.n_iter_, f"  lower_bound_: {gm.lower_bound_:.4f}")
+print(f"agreement of predict(X) with the true labels (adjusted Rand index): "
+      f"{adjusted_rand_score(z, gm.predict(X)):.4f}")
 
 # %% [markdown]
 # The fitted attributes end with an underscore: `weights_` ($\pi_k$), `means_`
 # ($\mu_k$) and `covariances_` ($\Sigma_k$, one $2 \times 2$ matrix per component
 # here) are the parameters; `converged_`, `n_iter_` and `lower_bound_` describe
-# the run. EM stopped after 4 iterations. The true means are $(0, 0)$, $(3, 0.5)$ and
-# $(1, 4)$: all three were found, in an order of scikit-learn's choosing (label
-# switching, lesson 02). The picture, with gmmlib's drawing helper:
+# the run: whether EM met its stopping rule, after how many iterations, and
+# the log-likelihood it reached, as a mean per point. (For plain EM that
+# number is the log-likelihood itself: right after an E-step, the lower bound
+# that EM climbs touches the log-likelihood. The name suits the Bayesian
+# mixture of section 7, which shares the code and can only compute a bound.) EM stopped after 4 iterations. The true means are $(0, 0)$,
+# $(3, 0.5)$ and $(1, 4)$: all three were found, in an order of
+# scikit-learn's choosing (label switching, lesson 02). The adjusted Rand
+# index (1 for a perfect match, about 0 for chance; lesson 04) says that the
+# clusters agree closely with the true labels. The picture, with gmmlib's
+# drawing helper:
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 6))
@@ -101,9 +111,14 @@ print("gmmlib agrees:", np.allclose(gm.predict_proba(new), gmmlib.predict_proba(
 
 # %% [markdown]
 # The point $(1.6, 0.4)$, between the bottom-left and the right clusters, is
-# shared by two components; $(6, 6)$ belongs clearly to one component, but its
-# log-density is far lower than that of $(0, 0)$. A component owning a point does not
-# make the point typical, which section 7 turns into an anomaly detector.
+# shared by two components. The point $(6, 6)$ is far from every cluster, yet
+# `predict_proba` gives it to component 1 (orange, the cluster at the origin)
+# with probability 0.985, although the other two clusters are nearer. Far
+# from the data, what counts is how slowly each component's density falls
+# off in that direction: orange is the broadest cluster, and its ellipses are
+# tilted towards $(6, 6)$. Its log-density, $-29.4$ against $-2.4$ at
+# $(0, 0)$, tells the real story. A component owning a point does not make
+# the point typical; section 7 turns that into an anomaly detector.
 #
 # ## 2. Two traps: `score` and `sample`
 #
@@ -127,6 +142,12 @@ print(f"gmmlib.log_likelihood(X, .): {gmmlib.log_likelihood(X, params):.4f}")
 # it in the **last E-step**, before the last M-step moved the parameters once
 # more, so the final `score` ($-3.3098$) is slightly higher.
 #
+# A third difference from gmmlib is the stopping rule: scikit-learn stops
+# when the mean log-likelihood per point changes by less than `tol=1e-3`,
+# gmmlib when it changes by less than `1e-6`. Lesson 01 showed a loose `tol`
+# stopping on a plateau; section 6 shows `1e-3` doing it here. Pass `tol`
+# explicitly when it matters.
+#
 # **`sample` returns its points grouped by component.** `gm.sample(n)`
 # returns the points and the component that made each, and the components come
 # in order: first all points of component 0, then all of component 1, ...
@@ -136,9 +157,15 @@ X_new, labels_new = gm.sample(500)
 print("first 10 labels:", labels_new[:10])
 print("last 10 labels: ", labels_new[-10:])
 print("labels sorted:  ", np.all(np.diff(labels_new) >= 0))
+print("a second call draws the same points:", np.array_equal(gm.sample(500)[0], X_new))
 
 # %% [markdown]
-# Plotting "the first 150 samples" then shows one or two clusters instead of
+# And because `random_state=0` is a fixed number, every call of `sample`
+# starts the same random generator afresh and returns the same points: to get
+# new draws, ask for more points in one call, or set `random_state` to a
+# `numpy.random.RandomState` object, which moves on between calls.
+#
+# Plotting "the first 150 samples" shows one or two clusters instead of
 # three. Shuffle first (with a seeded generator, to keep the picture fixed):
 
 # %%
@@ -160,11 +187,6 @@ print("components among 150 after shuffle:", np.bincount(labels_new[order[:150]]
 # On the left, 145 of the first 150 points come from component 0 (blue) and
 # the green cluster is missing; after the shuffle, all three components appear
 # in about their weights (0.28, 0.36, 0.36 of 150 would be 42, 54, 54).
-#
-# A last difference from gmmlib: scikit-learn stops when the mean
-# log-likelihood per point rises by less than `tol=1e-3`, gmmlib by less than
-# `1e-6`. Lesson 01 showed that the looser value can stop early on a plateau;
-# pass `tol` explicitly when it matters.
 #
 # ## 3. gmmlib and scikit-learn agree
 #
@@ -209,12 +231,15 @@ difference = max(np.abs(ours.params.weights - theirs.weights_).max(),
 print("largest difference below 1e-10:", difference < 1e-10)
 print("lower_bound_ * N equals gmmlib's log-likelihood after 19 iterations:",
       np.isclose(theirs.lower_bound_ * N, ours.log_likelihoods[19], rtol=0, atol=1e-8))
+print(f"BIC of the fit: gmmlib {gmmlib.bic(X, ours.params):.4f}   scikit-learn {theirs.bic(X):.4f}")
 
 # %% [markdown]
 # The two tables are the same to every printed digit, and the largest difference of any
 # parameter is below $10^{-10}$: rounding in the last bits of a float, no more. The second check confirms section 2:
 # after 20 iterations, `lower_bound_` is the log-likelihood of the parameters
-# of iteration 19, divided by $N$, the one the last E-step saw.
+# of iteration 19, divided by $N$, the one the last E-step saw. The last line
+# uses the Bayesian information criterion of section 5, computed by each
+# library for its own fit: the same number.
 #
 # ## 4. Covariance types
 #
@@ -230,8 +255,9 @@ print("lower_bound_ * N equals gmmlib's log-likelihood after 19 iterations:",
 # | `spherical` | one variance per component, the same along every axis | (K,) | circles |
 #
 # The **shape of `covariances_` changes with the type**. Code that draws
-# `gm.covariances_[k]` as a matrix silently draws nonsense for the three
-# constrained types (for `tied`, `covariances_[k]` is a *row* of the shared matrix).
+# `gm.covariances_[k]` as a matrix draws nonsense or fails for the three
+# constrained types (for `tied`, `covariances_[k]` is a *row* of the shared
+# matrix, and there is no row $k$ at all once $K > D$).
 # `gmmlib.plotting.full_covariances` expands each storage to the (K, D, D) form:
 
 # %%
@@ -255,7 +281,7 @@ def n_free_parameters(K, D, covariance_type):
     return (K - 1) + K * D + n_cov
 
 
-for ct in TYPES:
+for ct in TYPES:   # scikit-learn's own count is a private method, used here only as a check
     print(f"{ct:9s}  ours {n_free_parameters(3, 2, ct):2d}   scikit-learn {fits[ct]._n_parameters():2d}")
 print("gmmlib.n_parameters of the full fit:", gmmlib.n_parameters(sklearn_params(fits["full"])))
 
@@ -275,13 +301,55 @@ fig.suptitle("The four covariance types on the same data (1-sd and 2-sd ellipses
 plt.show()
 
 # %% [markdown]
-# Each colour is the same cluster in all four panels. `full` follows the tilt of
-# the blue cluster and the different shapes of the other two. `tied` forces one
-# shape on all three: a compromise that fits none. `diag` keeps each component's
-# own size but only axis-aligned ellipses, so it cannot follow the tilted blue
-# cluster; `spherical` draws circles. The mean log-likelihood per point (the score
-# in the titles) is highest for `full`, which makes the fewest assumptions; whether its
-# extra parameters are worth it is the question of the next section.
+# Each colour is the same cluster in all four panels. `full` follows the tilt
+# of the orange cluster (up to the right), the opposite tilt of the blue one
+# (down to the right) and the upright shape of the green one. `diag` keeps
+# each component's own variances along the two axes but cannot tilt; `spherical`
+# draws circles, each of its component's own size. `tied` must give all three
+# the same matrix, and here that matrix is nearly round:
+
+# %%
+shared = fits["tied"].covariances_
+print("tied: the one shared covariance matrix")
+print(shared)
+print(f"its correlation: {shared[0, 1] / np.sqrt(shared[0, 0] * shared[1, 1]):.3f}")
+
+# %% [markdown]
+# Orange's upward tilt and blue's downward tilt cancel in the shared matrix,
+# so on these data `tied` looks almost like `spherical` and scores almost the
+# same. The mean log-likelihood per point (the score in the titles) is highest
+# for `full`, which assumes the least; whether its extra parameters are worth
+# it is the question of the next section.
+#
+# `tied` earns its place when the clusters really do share one shape. The
+# stretched clusters of lesson 04 were made that way: three copies of one
+# long, tilted covariance. (Started from k-means, as by default, a `full`
+# mixture falls into lesson 04's wrong split on these data; we start it from
+# the tied fit's means, to compare the two at the same clusters.)
+
+# %%
+Xs, zs = stretched_clusters()
+tied_s = GaussianMixture(3, covariance_type="tied", n_init=5, random_state=0).fit(Xs)
+full_s = GaussianMixture(3, covariance_type="full", means_init=tied_s.means_, random_state=0).fit(Xs)
+for name, g in (("tied", tied_s), ("full", full_s)):
+    print(f"{name}: {g._n_parameters()} parameters, ARI {adjusted_rand_score(zs, g.predict(Xs)):.4f}, "
+          f"score {g.score(Xs):.4f}, BIC {g.bic(Xs):.1f}")
+
+fig, ax = plt.subplots(figsize=(6, 6))
+ax.scatter(*Xs.T, s=8, color="0.75")
+plot_covariance_ellipses(ax, sklearn_params(tied_s))
+ax.set_aspect("equal")
+ax.set_xlabel("$x_1$")
+ax.set_ylabel("$x_2$")
+ax.set_title("tied on clusters that share one shape")
+plt.show()
+
+# %% [markdown]
+# One shared tilted ellipse fits all three clusters. Both fits find the true
+# clusters (ARI 1); `full` scores a little higher on the data it was fitted to,
+# as the freer model always does, but it spends 6 more parameters on that, and
+# the Bayesian information criterion of the next section (lower is better)
+# prefers `tied`.
 #
 # ## 5. Choosing the number of components
 #
@@ -312,12 +380,14 @@ print(f"AIC: by hand {-2 * ell + 2 * p:.4f}   gmmlib {gmmlib.aic(X, full_params)
 # on new ones. We hold out 30% of the points, with a seeded split.
 #
 # For each $K$ from 1 to 8 and each covariance type we fit with `n_init=3` (section 6)
-# and record the three numbers.
+# and record the three numbers: 64 settings, two fits each (one on all the
+# data for BIC and AIC, one on the training part for the held-out score).
 
 # %%
 X_train, X_test = train_test_split(X, test_size=0.3, random_state=0)
 rows = []
 with warnings.catch_warnings():
+    # a fit that ran out of iterations would warn; its numbers still go in the table
     warnings.simplefilter("ignore", ConvergenceWarning)
     for ct in TYPES:
         for K in range(1, 9):
@@ -327,11 +397,12 @@ with warnings.catch_warnings():
                          "held-out score": on_train.score(X_test)})
 selection = pd.DataFrame(rows)
 
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), layout="constrained")
 for ax, column in zip(axes, ["BIC", "AIC", "held-out score"]):
-    for ct, marker in zip(TYPES, "osD^"):
+    for ct, style in zip(TYPES, ["o-", "s--", "D:", "^-."]):
         part = selection[selection["type"] == ct]
-        ax.plot(part["K"], part[column], marker=marker, label=ct)
+        ax.plot(part["K"], part[column], style, color="black", label=ct, ms=6)
     ax.set_xlabel("number of components K")
     ax.set_ylabel(column)
     ax.grid(alpha=0.3)
@@ -341,10 +412,23 @@ axes[2].set_title("held-out log-likelihood per point\n(higher is better)")
 axes[2].legend(title="covariance type")
 plt.show()
 
+# %% [markdown]
+# The solid line with circles, `full`, has the lowest BIC and AIC and the
+# highest held-out score, all at $K = 3$. The other types keep improving as
+# $K$ grows past 3. The best $K$ of every type, by each judge:
+
 # %%
+best = pd.DataFrame({"BIC": selection.loc[selection.groupby("type")["BIC"].idxmin()].set_index("type")["K"],
+                     "AIC": selection.loc[selection.groupby("type")["AIC"].idxmin()].set_index("type")["K"],
+                     "held-out score": selection.loc[selection.groupby("type")["held-out score"].idxmax()]
+                     .set_index("type")["K"]}).loc[TYPES]
+print("best K of each covariance type:")
+print(best)
 for column, pick in (("BIC", "idxmin"), ("AIC", "idxmin"), ("held-out score", "idxmax")):
     winner = selection.loc[getattr(selection[column], pick)()]
-    print(f"best by {column:14s}: {winner['type']}, K = {winner['K']}")
+    print(f"best overall by {column:14s}: {winner['type']}, K = {winner['K']}")
+
+# %%
 selection[selection["type"] == "full"].set_index("K").drop(columns="type").round(4)
 
 # %% [markdown]
@@ -353,11 +437,17 @@ selection[selection["type"] == "full"].set_index("K").drop(columns="type").round
 # AIC only slowly, since it charges $6 \times 2 = 12$ per component. That is the usual pattern: with
 # plenty of data AIC tends to accept extra components, BIC tends to refuse them.
 # The constrained types need more components to approximate tilted or unequal
-# clusters, so their BIC keeps falling beyond $K = 3$ (down to $K = 5$ for `diag`, 7 for
-# `spherical`, 8 for `tied`): a `spherical` mixture builds an elongated cluster out of several circles.
+# clusters, so their BIC keeps falling beyond $K = 3$ (down to $K = 5$ for `diag`
+# and 7 for `spherical`; for `tied` it is still falling at $K = 8$, the largest
+# tried): a `spherical` mixture builds an elongated cluster out of several circles.
+# (The BIC of `full` at $K = 3$ in this table, 3415.41, differs in the second
+# decimal from the 3415.29 computed above: these fits started from `n_init=3`
+# k-means runs instead of given means, and `tol` stopped them at a slightly
+# different point.)
 #
 # The held-out score needs no parameter count, and it works for any model, but
-# it spends data on testing and depends on the split. On small data sets, prefer BIC.
+# it spends data on testing and depends on the split. On small data sets, where
+# no point can be spared, prefer an information criterion.
 #
 # ## 6. Initialisation and restarts
 #
@@ -381,12 +471,20 @@ for init in ["kmeans", "k-means++", "random", "random_from_data"]:
 pd.DataFrame(rows).set_index("init_params")
 
 # %% [markdown]
-# Every seed of `"kmeans"` ends at the same optimum ($-3.3101$ per point) in
-# 4 iterations: k-means has done most of the work before EM starts. The two
-# seeding methods reach it too (differences in the fourth decimal come from `tol`
-# stopping at slightly different points) but need more iterations. `"random"`
-# is the trap: four seeds out of five report about $-3.935$ after
-# 2 iterations. Random responsibilities give every component almost the same start, near the
+# Where is the top? Run EM from the default start with a far stricter `tol`:
+
+# %%
+reference = GaussianMixture(3, tol=1e-10, max_iter=1000, random_state=0).fit(X)
+print(f"tol=1e-10: lower_bound_ {reference.lower_bound_:.4f} after {reference.n_iter_} iterations")
+
+# %% [markdown]
+# So the optimum is $-3.3095$ per point, and every seed of `"kmeans"`, and
+# of the two seeding methods, is climbing towards it: with `tol=1e-3` they stop
+# a little short, each at its own point, hence the differences in the fourth
+# decimal. `"kmeans"` gets there in 4 iterations (k-means has done most of the
+# work before EM starts); the seedings need more. `"random"` is the trap:
+# four seeds out of five report about $-3.935$ after 2 iterations. Random
+# responsibilities give every component almost the same start, near the
 # centre of the data:
 
 # %%
@@ -398,17 +496,20 @@ print("converged_:", g.converged_, "  n_iter_:", g.n_iter_)
 # %% [markdown]
 # Three copies of the same component barely pull apart in one
 # iteration, the gain stays below `tol=1e-3`, and scikit-learn declares
-# `converged_ = True` on a useless fit. `n_init` runs EM from several starts
-# and keeps the one with the best `lower_bound_`, which rescues it:
+# `converged_ = True` on a useless fit: the plateau of lesson 01. Two
+# remedies: a stricter `tol` lets EM creep off the plateau, and `n_init` runs
+# EM from several starts and keeps the one with the best `lower_bound_`:
 
 # %%
+g = GaussianMixture(3, init_params="random", tol=1e-6, random_state=1).fit(X)
+print(f"random start, tol=1e-6: lower_bound_ {g.lower_bound_:.4f} after {g.n_iter_} iterations")
 g = GaussianMixture(3, init_params="random", n_init=5, random_state=1).fit(X)
 print(f"random start, n_init=5: lower_bound_ {g.lower_bound_:.4f}")
 
 # %% [markdown]
 # `converged_` only says that `tol` was met, not that the fit is good. Keep the default
-# `"kmeans"` start, and add `n_init` (at the cost of that many fits) when the
-# answer matters.
+# `"kmeans"` start, and add `n_init` (at the cost of that many fits) or a
+# smaller `tol` when the answer matters.
 #
 # ## 7. Uses of a fitted mixture
 #
@@ -440,7 +541,7 @@ ax.contour(g1, g2, log_density, levels=[threshold], colors="#d62728", linewidths
 ax.scatter(*X[~flagged].T, s=6, color="black", label="data")
 ax.scatter(*X[flagged].T, s=70, facecolors="none", edgecolors="#d62728", linewidths=2,
            label="flagged (lowest 2%)")
-ax.scatter(*visitors.T, marker="*", s=250, color="#ff7f0e", edgecolors="black", label="new points")
+ax.scatter(*visitors.T, marker="*", s=250, color="gold", edgecolors="black", label="new points")
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
 ax.set_aspect("equal")
@@ -459,10 +560,28 @@ plt.show()
 #
 # A fit is a generative model: `sample` draws new points by lesson 01's story,
 # a component by its weight, then a point from its Gaussian. Shuffled (section 2),
-# they look like the data, and a fresh fit on them finds the same parameters, roughly:
+# the 500 samples look like the 500 data points:
 
 # %%
 X_gen = X_new[order]                                  # the shuffled 500 samples of section 2
+fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharex=True, sharey=True)
+for ax, points, title in ((axes[0], X, "the data (500 points)"),
+                          (axes[1], X_gen, "gm.sample(500), shuffled")):
+    ax.scatter(*points.T, s=10, color="black")
+    ax.set_title(title)
+    ax.set_xlabel("$x_1$")
+    ax.set_aspect("equal")
+axes[0].set_ylabel("$x_2$")
+plt.show()
+
+# %% [markdown]
+# The same three clouds, with the same tilts, in the same proportions; only
+# the individual points differ. A fresh fit on the samples recovers the
+# parameters, roughly. (We start it from `gm.means_` only so that component
+# $k$ of the refit is component $k$ of the fit, which makes the comparison
+# direct; a k-means start finds the same clusters in some other order.)
+
+# %%
 refit = GaussianMixture(3, means_init=gm.means_, random_state=0).fit(X_gen)
 print("weights of the fit:          ", gm.weights_)
 print("weights refitted on samples: ", refit.weights_)
@@ -474,23 +593,54 @@ print("largest mean difference: ", f"{np.abs(refit.means_ - gm.means_).max():.4f
 #
 # ### A Bayesian mixture switches components off
 #
-# `BayesianGaussianMixture` puts a prior on the weights (a Dirichlet process by
-# default) that favours giving weight to few components. Give it more components than
-# needed, here 10, and it drives the weights of the superfluous ones towards zero, instead
-# of splitting clusters as a plain mixture with $K = 10$ would.
+# `BayesianGaussianMixture` puts a prior on the weights (by default a Dirichlet
+# process, `weight_concentration_prior_type="dirichlet_process"`) that favours
+# giving the weight to few components, and fits by variational inference, an
+# EM-like loop. Give it more components than needed, here 10, and it drives the
+# weights of the superfluous ones towards zero. A plain mixture with $K = 10$
+# has no such pressure and uses all ten:
 
 # %%
-bayes = BayesianGaussianMixture(n_components=10, max_iter=500, random_state=0).fit(X)
-print("converged_:", bayes.converged_)
-print("weights_:", bayes.weights_)
-print("components with weight > 0.01:", (bayes.weights_ > 0.01).sum())
-print("total weight of the other seven below 1e-3:", np.sort(bayes.weights_)[:7].sum() < 1e-3)
+bayes = BayesianGaussianMixture(n_components=10, random_state=0).fit(X)
+plain10 = GaussianMixture(10, random_state=0).fit(X)
+print("converged_:", bayes.converged_, "after", bayes.n_iter_, "iterations")
+print("Bayesian weights_:", bayes.weights_)
+print("components with weight > 0.01: Bayesian", (bayes.weights_ > 0.01).sum(),
+      "  plain K = 10:", (plain10.weights_ > 0.01).sum())
+print("total weight of the Bayesian mixture's other seven below 1e-3:",
+      np.sort(bayes.weights_)[:7].sum() < 1e-3)
+
+fig, axes = plt.subplots(1, 2, figsize=(13, 3.8), sharey=True, layout="constrained")
+for ax, g, title in ((axes[0], bayes, "BayesianGaussianMixture(n_components=10)"),
+                     (axes[1], plain10, "GaussianMixture(n_components=10)")):
+    ax.bar(np.arange(10), np.sort(g.weights_)[::-1], color="0.4")
+    ax.set_xticks(range(10))
+    ax.set_xlabel("component, heaviest first")
+    ax.set_title(title)
+axes[0].set_ylabel("weight")
+plt.show()
 
 # %% [markdown]
-# Three components hold all the weight, with weights close to those of the plain
-# fit (0.28, 0.36, 0.36); the other seven keep less than $10^{-3}$ together. This
-# is a softer way of choosing $K$ than BIC: one fit, and the data
-# decide. The prior's strength, `weight_concentration_prior`, still nudges the answer.
+# Three components hold all the Bayesian weight, with weights close to those of
+# the plain three-component fit (0.28, 0.36, 0.36); the other seven keep less
+# than $10^{-3}$ together. The plain ten-component mixture instead cuts the
+# three clusters into ten pieces, the smallest still holding 5% of the points.
+# This is a softer way of choosing $K$ than BIC: one fit, and the data decide.
+# The prior's strength, `weight_concentration_prior` (by default
+# `1 / n_components`), still has a say: a large value favours spreading the
+# weight, and the idle components get a little more of it:
+
+# %%
+generous = BayesianGaussianMixture(n_components=10, weight_concentration_prior=1000.0,
+                                   random_state=0).fit(X)
+print("weight_concentration_prior=1000: the seven lightest weights",
+      np.round(np.sort(generous.weights_)[:7], 4))
+print("components with weight > 0.01:", (generous.weights_ > 0.01).sum())
+
+# %% [markdown]
+# Still three components that matter, but the seven idle ones now keep about
+# 0.002 each instead of nearly nothing: the prior is a real assumption, and
+# its strength is a choice, like the threshold of the anomaly detector.
 #
 # ## 8. Real data: iris flowers
 #
@@ -513,8 +663,29 @@ pd.crosstab(pd.Series(species, name="species"), pd.Series(found, name="component
 # %% [markdown]
 # One component holds exactly the 50 setosa, one holds all 50 virginica plus 5
 # versicolor, and one holds the other 45 versicolor: 5 errors in 150, an ARI
-# of 0.90, without a single label. The full covariances matter here, as the other
-# types show:
+# of 0.90, without a single label. Two of the four measurements show it best:
+
+# %%
+colors = component_colors(3)
+fig, ax = plt.subplots(figsize=(8, 5.5))
+for name, marker in zip(iris.target_names, "o^s"):
+    of_species = species == name
+    ax.scatter(flowers[of_species, 2], flowers[of_species, 3], c=colors[found[of_species]],
+               marker=marker, s=45, edgecolors="black", linewidths=0.4)
+    ax.scatter([], [], marker=marker, color="white", edgecolors="black", label=name)
+ax.set_xlabel("petal length (cm)")
+ax.set_ylabel("petal width (cm)")
+ax.set_title("Iris: colour = mixture component, marker = species")
+ax.legend(title="species")
+plt.show()
+
+# %% [markdown]
+# Each species has its own marker, each component its own colour. Setosa (circles)
+# sits apart, with small petals, in a component of its own. Versicolor
+# (triangles) and virginica (squares) touch; the few triangles in virginica's
+# colour (green) are the 5 misplaced versicolor flowers, where the two species
+# meet. The full
+# covariances matter here, as the other types show:
 
 # %%
 for ct in TYPES:
@@ -541,19 +712,33 @@ print("full covariances, BIC for K = 1..5:",
 # - Choose $K$ by BIC $= -2\ell + p\log N$ (stricter), AIC $= -2\ell + 2p$, or the held-out log-likelihood.
 # - Keep the `"kmeans"` start; a random start can stop at once with `converged_=True`; `n_init` restarts guard against bad starts.
 # - A threshold on `score_samples` flags anomalies; `BayesianGaussianMixture` with a generous `n_components` switches off components it does not need.
+# - On iris, a full-covariance mixture finds the three species from the measurements alone (ARI 0.90), yet BIC prefers two components: a criterion picks the best density, not necessarily the grouping you have in mind.
 #
 # ## Where next
 #
 # When the data no longer fit on one machine, distributed engines fit the same
-# model: Apache Spark's `pyspark.ml.clustering.GaussianMixture` (parameters `k`, `tol`,
-# `maxIter`, `seed`) runs EM over a cluster's partitions, with full covariances, and its
-# documentation warns, as section 4 would, that many features make it slow and unstable.
-# Its `tol` (default 0.01) bounds the change of the log-likelihood from one iteration to the
-# next: check what a library's `tol` measures before you compare fits, as we did here.
+# model. Apache Spark's `pyspark.ml.clustering.GaussianMixture` (parameters `k`,
+# `maxIter`, `tol`, `seed`) runs EM with full covariances over the partitions of
+# a cluster of machines. Three differences from what you saw here:
+#
+# - its `tol` (default 0.01) bounds the change of the **total** log-likelihood,
+#   summed over all rows, not the mean per point that scikit-learn's `tol` bounds:
+#   with $10^8$ rows, 0.01 is $10^{-10}$ per point. Check what a library's `tol`
+#   measures before you compare fits;
+# - it starts from a random initialisation, with no k-means start, no `n_init`
+#   and no way to pass a start of your own: run it several times with different
+#   seeds and keep the best log-likelihood yourself (section 6);
+# - it stores a $D \times D$ covariance matrix per component, so it limits the
+#   number of features, and its documentation warns that it may do poorly in
+#   high dimensions (section 4's parameter counts say why).
 #
 # To see again what the library does for you: lesson 01 derives the E- and M-steps,
 # lesson 02 the covariances and the ellipses, lesson 03 what `reg_covar` prevents,
 # and lesson 04 relates k-means, the default start of `GaussianMixture`, to EM.
 # For the theory, see Bishop's *Pattern Recognition and Machine Learning*
-# (section 4.4.1 for BIC, section 10.2 for the Bayesian mixture) and Schwarz's
-# original paper, "Estimating the dimension of a model" (*Annals of Statistics* 6, 1978).
+# (section 4.4.1 for BIC; section 10.2 for a variational Bayesian mixture with a
+# Dirichlet prior on the weights, scikit-learn's
+# `weight_concentration_prior_type="dirichlet_distribution"`), Blei and Jordan,
+# "Variational inference for Dirichlet process mixtures" (*Bayesian Analysis* 1,
+# 2006) for the Dirichlet-process default, and Schwarz's original paper on BIC,
+# "Estimating the dimension of a model" (*Annals of Statistics* 6, 1978).
