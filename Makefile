@@ -55,7 +55,7 @@ notebooks: $(STAMP)
 		nb=$${src%.py}.ipynb; echo "== $$nb"; \
 		$(BIN)/jupytext --to ipynb --update --quiet --output $$nb $$src || exit 1; \
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-			--ExecutePreprocessor.timeout=600 $$nb || exit 1; \
+			--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $$nb || exit 1; \
 		$(BIN)/jupytext --sync --quiet $$nb || exit 1; \
 	done
 

@@ -187,7 +187,8 @@ def test_pair_check_detects_different_cells(tmp_path):
 
 
 def output_problems(ipynb_path):
-    """Code cells that were never executed or that stored an error output."""
+    """Code cells that were never executed, that stored an error output, or that
+    carry execution timestamps (noise in every diff; `make notebooks` omits them)."""
     notebook = json.loads(Path(ipynb_path).read_text())
     problems = []
     for i, cell in enumerate(notebook["cells"]):
@@ -195,6 +196,8 @@ def output_problems(ipynb_path):
             continue  # Jupyter does not execute blank code cells
         if cell.get("execution_count") is None:
             problems.append(f"cell {i} was not executed")
+        if "execution" in cell.get("metadata", {}):
+            problems.append(f"cell {i} carries execution timings, which change on every run")
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 problems.append(f"cell {i} stored an error: {output.get('ename')}: {output.get('evalue')}")
@@ -216,9 +219,13 @@ def test_output_check_flags_errors_and_unexecuted_cells(tmp_path):
     failed = nbformat.v4.new_code_cell("1 / 0", execution_count=2, outputs=[
         nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])])
     never_run = nbformat.v4.new_code_cell("print(2)")
+    timed = nbformat.v4.new_code_cell("print(3)", execution_count=3, outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="3\n")])
+    timed.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
 
     assert output_problems(write_ipynb(tmp_path / "ok.ipynb", [executed, blank])) == []
-    assert output_problems(write_ipynb(tmp_path / "bad.ipynb", [executed, failed, never_run])) == [
+    assert output_problems(write_ipynb(tmp_path / "bad.ipynb", [executed, failed, never_run, timed])) == [
         "cell 1 stored an error: ZeroDivisionError: division by zero",
         "cell 2 was not executed",
+        "cell 3 carries execution timings, which change on every run",
     ]
