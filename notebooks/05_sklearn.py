@@ -23,6 +23,7 @@
 # **Time.** About 60 minutes.
 
 # %%
+import copy
 import warnings
 
 import numpy as np
@@ -159,11 +160,16 @@ print("last 10 labels: ", labels_new[-10:])
 print("labels sorted:  ", np.all(np.diff(labels_new) >= 0))
 print("a second call draws the same points:", np.array_equal(gm.sample(500)[0], X_new))
 
+moving = copy.deepcopy(gm).set_params(random_state=np.random.RandomState(0))  # a copy: gm stays as it is
+print("with a RandomState object, two calls differ:",
+      not np.array_equal(moving.sample(5)[0], moving.sample(5)[0]))
+
 # %% [markdown]
 # And because `random_state=0` is a fixed number, every call of `sample`
-# starts the same random generator afresh and returns the same points: to get
-# new draws, ask for more points in one call, or set `random_state` to a
-# `numpy.random.RandomState` object, which moves on between calls.
+# starts the same random generator afresh and returns the same points (the
+# fourth line). To get new draws, ask for more points in one call, or set
+# `random_state` to a `numpy.random.RandomState` object, which moves on
+# between calls (the last line).
 #
 # Plotting "the first 150 samples" shows one or two clusters instead of
 # three. Shuffle first (with a seeded generator, to keep the picture fixed):
@@ -250,7 +256,7 @@ print(f"BIC of the fit: gmmlib {gmmlib.bic(X, ours.params):.4f}   scikit-learn {
 # | type | assumes | `covariances_` shape | ellipses |
 # |---|---|---|---|
 # | `full` | nothing: each component its own matrix | (K, D, D) | any size, shape, tilt |
-# | `tied` | all components share one matrix | (D, D) | same shape and tilt everywhere |
+# | `tied` | all components share one matrix | (D, D) | same size, shape and tilt everywhere |
 # | `diag` | features uncorrelated within a component | (K, D) | aligned with the axes |
 # | `spherical` | one variance per component, the same along every axis | (K,) | circles |
 #
@@ -306,29 +312,46 @@ plt.show()
 # (down to the right) and the upright shape of the green one. `diag` keeps
 # each component's own variances along the two axes but cannot tilt; `spherical`
 # draws circles, each of its component's own size. `tied` must give all three
-# the same matrix, and here that matrix is nearly round:
+# the same matrix. Its M-step pools the scatter of every point around its own
+# component's mean, so the shared matrix is the weighted average
+# $\sum_k \pi_k \Sigma_k$ of the matrices that the components would have on
+# their own. Here that average is nearly round:
 
 # %%
 shared = fits["tied"].covariances_
 print("tied: the one shared covariance matrix")
 print(shared)
 print(f"its correlation: {shared[0, 1] / np.sqrt(shared[0, 0] * shared[1, 1]):.3f}")
+print("the weighted average of the full fit's matrices, sum_k pi_k Sigma_k:")
+print(np.einsum("k,kij->ij", fits["full"].weights_, fits["full"].covariances_))
 
 # %% [markdown]
-# Orange's upward tilt and blue's downward tilt cancel in the shared matrix,
-# so on these data `tied` looks almost like `spherical` and scores almost the
-# same. The mean log-likelihood per point (the score in the titles) is highest
+# The two are close (not equal: the tied fit moved its means and weights to
+# suit its one matrix). Orange's upward tilt and blue's downward tilt largely
+# cancel in the average, so on these data `tied` looks almost like
+# `spherical` and scores almost the same. The mean log-likelihood per point (the score in the titles) is highest
 # for `full`, which assumes the least; whether its extra parameters are worth
 # it is the question of the next section.
 #
 # `tied` earns its place when the clusters really do share one shape. The
 # stretched clusters of lesson 04 were made that way: three copies of one
-# long, tilted covariance. (Started from k-means, as by default, a `full`
-# mixture falls into lesson 04's wrong split on these data; we start it from
-# the tied fit's means, to compare the two at the same clusters.)
+# long, tilted covariance. They are also the data on which lesson 04's
+# K-means fails, and scikit-learn starts EM from k-means: from a single start,
+# both types inherit its wrong split.
 
 # %%
 Xs, zs = stretched_clusters()
+for ct in ("tied", "full"):
+    for n_init in (1, 5):
+        g = GaussianMixture(3, covariance_type=ct, n_init=n_init, random_state=0).fit(Xs)
+        print(f"{ct}, n_init={n_init}: ARI {adjusted_rand_score(zs, g.predict(Xs)):.4f}")
+
+# %% [markdown]
+# With five starts `tied` escapes and finds the true clusters; `full`, with more
+# freedom to fit the wrong split well, does not. To compare the two types at
+# the same clusters, we start `full` from the means of the tied fit:
+
+# %%
 tied_s = GaussianMixture(3, covariance_type="tied", n_init=5, random_state=0).fit(Xs)
 full_s = GaussianMixture(3, covariance_type="full", means_init=tied_s.means_, random_state=0).fit(Xs)
 for name, g in (("tied", tied_s), ("full", full_s)):
@@ -353,8 +376,10 @@ plt.show()
 #
 # ## 5. Choosing the number of components
 #
-# More components, or freer covariances, always fit the training data at least as
-# well, so the log-likelihood alone always asks for more. Two criteria add a
+# More components, or freer covariances, can always fit the training data at
+# least as well: the best fit with more freedom is never worse (though EM need
+# not find it; in the table below, `full` with $K = 8$ ends slightly below
+# $K = 7$). So the log-likelihood alone always asks for more. Two criteria add a
 # penalty for the number of free parameters $p$ (lower is better):
 #
 # $$\mathrm{BIC} = -2\,\ell + p \log N, \qquad \mathrm{AIC} = -2\,\ell + 2p,$$
@@ -380,7 +405,7 @@ print(f"AIC: by hand {-2 * ell + 2 * p:.4f}   gmmlib {gmmlib.aic(X, full_params)
 # on new ones. We hold out 30% of the points, with a seeded split.
 #
 # For each $K$ from 1 to 8 and each covariance type we fit with `n_init=3` (section 6)
-# and record the three numbers: 64 settings, two fits each (one on all the
+# and record the three numbers: 32 settings, two fits each (one on all the
 # data for BIC and AIC, one on the training part for the held-out score).
 
 # %%
@@ -440,8 +465,8 @@ selection[selection["type"] == "full"].set_index("K").drop(columns="type").round
 # clusters, so their BIC keeps falling beyond $K = 3$ (down to $K = 5$ for `diag`
 # and 7 for `spherical`; for `tied` it is still falling at $K = 8$, the largest
 # tried): a `spherical` mixture builds an elongated cluster out of several circles.
-# (The BIC of `full` at $K = 3$ in this table, 3415.41, differs in the second
-# decimal from the 3415.29 computed above: these fits started from `n_init=3`
+# (The BIC of `full` at $K = 3$ in this table, 3415.41, differs by about 0.1
+# from the 3415.29 computed above: these fits started from `n_init=3`
 # k-means runs instead of given means, and `tol` stopped them at a slightly
 # different point.)
 #
@@ -481,8 +506,8 @@ print(f"tol=1e-10: lower_bound_ {reference.lower_bound_:.4f} after {reference.n_
 # So the optimum is $-3.3095$ per point, and every seed of `"kmeans"`, and
 # of the two seeding methods, is climbing towards it: with `tol=1e-3` they stop
 # a little short, each at its own point, hence the differences in the fourth
-# decimal. `"kmeans"` gets there in 4 iterations (k-means has done most of the
-# work before EM starts); the seedings need more. `"random"` is the trap:
+# decimal. `"kmeans"` stops after 4 iterations (k-means has done most of the
+# work before EM starts); the seedings mostly need more. `"random"` is the trap:
 # four seeds out of five report about $-3.935$ after 2 iterations. Random
 # responsibilities give every component almost the same start, near the
 # centre of the data:
@@ -693,10 +718,13 @@ for ct in TYPES:
     print(f"{ct:9s}  ARI {adjusted_rand_score(species, g.predict(flowers)):.4f}   BIC {g.bic(flowers):.1f}")
 print("full covariances, BIC for K = 1..5:",
       [round(GaussianMixture(K, n_init=5, random_state=0).fit(flowers).bic(flowers), 1) for K in range(1, 6)])
+for name in ("versicolor", "virginica"):
+    r = np.corrcoef(flowers[species == name][:, [0, 2]].T)[0, 1]
+    print(f"{name}: correlation of sepal length and petal length {r:.2f}")
 
 # %% [markdown]
-# Versicolor and virginica overlap, and their measurements are strongly
-# correlated within each species; only `full` and `tied` model those
+# Versicolor and virginica overlap, and their measurements are correlated
+# within each species (a longer flower has longer sepals and longer petals); only `full` and `tied` model those
 # correlations, and they group best. But BIC prefers $K = 2$ (574.0) to $K = 3$ (580.9): from
 # the measurements alone, the two overlapping species look like one cluster, and 150
 # flowers are too few for BIC to pay for a third. A criterion chooses the best
