@@ -12,6 +12,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Ellipse
 
 from gmmlib.em import GMMParams, component_log_densities
+from gmmlib.lloyd import assign
 
 __all__ = [
     "COMPONENT_COLORS",
@@ -254,7 +255,7 @@ def plot_kmeans_2d(ax, X, labels, centres, *, regions=True, point_size=20, margi
     if regions:
         g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], 300), np.linspace(lo[1], hi[1], 300))
         grid = np.column_stack([g1.ravel(), g2.ravel()])
-        nearest = ((grid[:, None, :] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)
+        nearest = assign(grid, centres)             # K-means' assignment step, on the grid
         light = 0.82 + 0.18 * colors                 # each colour, mostly white
         drawn_regions = ax.imshow(light[nearest].reshape(300, 300, 3), origin="lower",
                                   extent=(lo[0], hi[0], lo[1], hi[1]), interpolation="nearest",
