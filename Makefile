@@ -21,8 +21,12 @@ help:
 	@echo "make pins        refresh constraints.txt from the newest releases"
 	@echo "make clean       remove .venv and caches"
 
+# The pip that a distribution's venv brings can be too old to resolve the
+# extras under constraints (Debian 12: pip 23.0.1), so the pinned pip comes first.
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
 		-c constraints.txt -e ".[notebooks,test]"
 	@touch $(STAMP)
@@ -66,9 +70,10 @@ bench: $(STAMP)
 pins:
 	rm -rf .pins-venv
 	$(PYTHON) -m venv .pins-venv
+	.pins-venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	.pins-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[notebooks,test]"
-	.pins-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check \
-		| grep -v '^-e ' > constraints.txt
+	.pins-venv/bin/python -m pip freeze --all --exclude-editable --disable-pip-version-check \
+		| grep -v -e '^-e ' -e '^setuptools==' -e '^wheel==' > constraints.txt
 	rm -rf .pins-venv
 	@echo "constraints.txt refreshed: run 'make test' and commit it."
 

@@ -229,3 +229,38 @@ def test_output_check_flags_errors_and_unexecuted_cells(tmp_path):
         "cell 2 was not executed",
         "cell 3 carries execution timings, which change on every run",
     ]
+
+
+# ---------------------------------------------------------------------------
+# The pins install on the oldest python3 a distribution ships
+
+# Debian 12's python3. Every pin must admit it: a release that requires a newer
+# 3.11.x (soupsieve 3 and later want 3.11.5) makes `make install` fail there.
+OLDEST_PYTHON = "3.11.2"
+
+
+def test_pins_resolve_for_the_oldest_supported_python():
+    """pip resolves the course with constraints.txt for Python 3.11.2, as
+    `make install` does on a fresh Debian 12 machine (a dry run: nothing is
+    installed, but every pinned release's Requires-Python is checked)."""
+    import subprocess
+    import sys
+
+    command = [
+        sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
+        "--disable-pip-version-check", "--python-version", OLDEST_PYTHON, "--only-binary=:all:",
+        "-c", str(ROOT / "constraints.txt"), f"{ROOT}[notebooks,test]",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("WARNING")]
+    assert done.returncode == 0, "\n".join(errors[-15:])
+
+
+def test_makefile_installs_the_pinned_pip_first():
+    """A distribution's venv brings an old pip (Debian 12: 23.0.1); `make`
+    replaces it with the pinned one before resolving the course."""
+    makefile = (ROOT / "Makefile").read_text()
+    pins = (ROOT / "constraints.txt").read_text().splitlines()
+    assert any(line.startswith("pip==") for line in pins)
+    assert "-c constraints.txt pip\n" in makefile
+    assert makefile.index("-c constraints.txt pip\n") < makefile.index('-e ".[notebooks,test]"')
