@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gmmlib._validation import check_params, check_seed
 from gmmlib.em import GMMParams
 
 __all__ = ["sample_mixture", "three_bumps_1d", "three_blobs_2d", "old_faithful",
@@ -18,11 +19,10 @@ def sample_mixture(params, n_samples, seed=0):
     shape (n_samples,) with the component of each point. Points come in a
     random order, not grouped by component.
     """
-    if not isinstance(params, GMMParams):
-        raise ValueError(f"params must be a GMMParams; got {type(params).__name__}.")
+    check_params(params)
     if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     z = rng.choice(params.n_components, size=n_samples, p=params.weights)
     noise = rng.standard_normal((n_samples, params.n_features))
     # x = mu_z + L_z e with Sigma_z = L_z L_z^T and e ~ N(0, I)

@@ -23,13 +23,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from gmmlib._validation import (
+    as_float_array,
     check_data,
     check_data_matches_params,
     check_init,
+    check_int,
     check_n_components,
     check_nonnegative,
-    check_int,
+    check_params,
     check_resp,
+    check_seed,
 )
 
 __all__ = [
@@ -52,11 +55,22 @@ __all__ = [
 
 _LOG_2PI = np.log(2.0 * np.pi)
 
-# A covariance counts as collapsed when one of its conditional variances (the
-# squared diagonal of its Cholesky factor) falls below this fraction of the
-# data's own variance along that axis: the component has shrunk onto a point
-# or a line, and its density there is effectively infinite.
-_COLLAPSE_RTOL = 1e-12
+_EPS = np.finfo(float).eps
+
+# A covariance counts as collapsed when it is no longer usable in floating
+# point (see _collapsed_components):
+# - its Cholesky factorisation fails (it is not positive definite);
+# - a conditional variance (a squared diagonal entry of the Cholesky factor)
+#   is below _PIVOT_RTOL times the component's own variance along that axis:
+#   zero to working precision, the component has flattened onto a line or a
+#   plane, and its density across it is effectively infinite;
+# - a variance is below the square of _POINT_RESOLUTION times the largest
+#   coordinate of the data along that axis: narrower than the spacing at which
+#   the data's coordinates are stored, the component has shrunk onto a point.
+# Both thresholds are a few rounding errors, so a thin but genuine cluster
+# (a line of points 1e-6 across) is not a collapse.
+_PIVOT_RTOL = 32 * _EPS
+_POINT_RESOLUTION = 64 * _EPS
 
 # With on_collapse="reinit", a component is restarted at most this many times.
 _MAX_RESTARTS = 2
@@ -96,7 +110,8 @@ class GMMParams:
     Parameters
     ----------
     weights : array of shape (K,)
-        Mixing weights pi_k: non-negative, summing to 1.
+        Mixing weights pi_k: non-negative, summing to 1 (within 1e-6; they
+        are then divided by their sum).
     means : array of shape (K, D)
         Component means mu_k.
     covariances : array of shape (K, D, D)
@@ -147,6 +162,9 @@ class GMMParams:
                 f"weights must sum to 1; they sum to {total:.6g}. "
                 "Divide them by their sum."
             )
+        # Within the tolerance, the weights are divided by their sum, so that
+        # every use (densities, sampling) sees weights that sum to 1 to rounding.
+        weights = _frozen(weights / total)
         for k in range(K):
             S = covariances[k]
             if not np.allclose(S, S.T, rtol=1e-8, atol=1e-12 * np.abs(S).max()):
@@ -176,8 +194,8 @@ class GMMParams:
 
         ``variances`` are sigma_k**2, not the standard deviations sigma_k.
         """
-        means = np.asarray(means, dtype=float).reshape(-1, 1)
-        variances = np.asarray(variances, dtype=float).reshape(-1, 1, 1)
+        means = as_float_array(means, "means", "of shape (K,)").reshape(-1, 1)
+        variances = as_float_array(variances, "variances", "of shape (K,)").reshape(-1, 1, 1)
         return cls(weights, means, variances)
 
     @property
@@ -203,10 +221,7 @@ class GMMParams:
 
 
 def _frozen_checked(name, value):
-    try:
-        a = _frozen(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of numbers; got {value!r}.") from None
+    a = _frozen(as_float_array(value, name, "(see GMMParams)"))
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} contains NaN or infinity: {a.tolist()}.")
     return a
@@ -225,6 +240,15 @@ def _first_not_positive_definite(covariances):
 # Densities
 
 
+class DensityOverflowError(ValueError):
+    """A squared Mahalanobis distance too large for floating point (above 1.8e308)."""
+
+    def __init__(self, message, *, point, component):
+        super().__init__(message)
+        self.point = point
+        self.component = component
+
+
 def _component_log_densities(X, means, chol):
     """log N(x_i | mu_k, Sigma_k) for every point and component: shape (N, K).
 
@@ -232,16 +256,26 @@ def _component_log_densities(X, means, chol):
     and log det Sigma_k = 2 sum log diag(L_k). Writing P_k = L_k^{-T} (an upper
     triangular "precision Cholesky" factor, Sigma_k^{-1} = P_k P_k^T), the
     whitened points are (x - mu_k) P_k, one matrix product per component.
+    The deviations x - mu_k are formed first, so data far from the origin
+    (1.7e9 +- 0.01) lose no digits to the size of their coordinates.
     """
     N, D = X.shape
     K = means.shape[0]
     eye = np.eye(D)
     out = np.empty((N, K), order="F")  # one contiguous column per component
-    for k in range(K):
-        P = np.linalg.solve(chol[k], eye).T  # P_k = L_k^{-T}
-        z = X @ P
-        z -= means[k] @ P
-        out[:, k] = np.einsum("ij,ij->i", z, z)  # squared Mahalanobis distance
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(K):
+            P = np.linalg.solve(chol[k], eye).T  # P_k = L_k^{-T}
+            z = (X - means[k]) @ P
+            out[:, k] = np.einsum("ij,ij->i", z, z)  # squared Mahalanobis distance
+    if not np.all(np.isfinite(out)):
+        i, k = np.argwhere(~np.isfinite(out))[0]
+        raise DensityOverflowError(
+            f"the squared distance of point {i} from component {k} overflows floating "
+            "point (it exceeds 1.8e308): the data or the means are too large for their "
+            "covariances. Rescale the data, e.g. X / X.std(axis=0), and fit again.",
+            point=int(i), component=int(k),
+        )
     log_det = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
     out += D * _LOG_2PI + log_det
     out *= -0.5
@@ -262,20 +296,23 @@ def _logsumexp_rows(a):
 
 
 def _e_step(X, params):
-    """Responsibilities (N, K) and log p(x_i) (N,), from the same computation."""
+    """Responsibilities (N, K) and log p(x_i) (N,), from the same computation.
+
+    Each row is shifted by its largest entry before exponentiating (the
+    log-sum-exp trick) and then divided by its own sum, so every row sums to 1
+    to rounding, even where log p(x_i) is so large (-5e15 for a point 1e8
+    standard deviations away) that adding log sum exp(...) to it changes
+    nothing.
+    """
     log_weighted = _log_weighted_densities(X, params)
-    log_density = _logsumexp_rows(log_weighted)
-    log_weighted -= log_density[:, None]
-    return np.exp(log_weighted, out=log_weighted), log_density
+    row_max = log_weighted.max(axis=1, keepdims=True)
+    log_weighted -= row_max
+    resp = np.exp(log_weighted, out=log_weighted)
+    total = resp.sum(axis=1, keepdims=True)
+    resp /= total
+    return resp, np.log(total[:, 0]) + row_max[:, 0]
 
 
-def _m_step(X, resp, reg_covar, collapse_floor, prior=None):
-    """The M-step, raising SingularityError if a covariance collapsed."""
-    weights, means, covariances = _m_step_arrays(X, resp, reg_covar, prior)
-    collapsed = _collapsed_components(covariances, collapse_floor)
-    if collapsed:
-        raise _collapse_error(collapsed[0], reg_covar)
-    return GMMParams(weights, means, covariances)
 
 
 def _m_step_arrays(X, resp, reg_covar, prior=None):
@@ -304,13 +341,14 @@ def _m_step_arrays(X, resp, reg_covar, prior=None):
     return weights / weights.sum(), means, covariances
 
 
-def _collapse_floor(X):
-    """Per-feature variance below which a component counts as collapsed."""
-    return _COLLAPSE_RTOL * X.var(axis=0)
+def _point_floor(X):
+    """Per-feature variance below which a component has shrunk onto a point:
+    (_POINT_RESOLUTION * max_i |x_ij|)^2, in the user's coordinates."""
+    return (_POINT_RESOLUTION * np.abs(X).max(axis=0)) ** 2
 
 
-def _collapsed_components(covariances, floor):
-    """Indices of the covariances that are no longer (numerically) positive definite."""
+def _collapsed_components(covariances, point_floor):
+    """Indices of the covariances that are no longer usable (see _PIVOT_RTOL)."""
     collapsed = []
     for k, S in enumerate(covariances):
         try:
@@ -318,25 +356,52 @@ def _collapsed_components(covariances, floor):
         except np.linalg.LinAlgError:
             collapsed.append(k)
             continue
-        if np.any(np.diagonal(L) ** 2 <= floor):
+        variances = np.diagonal(S)
+        if np.any(np.diagonal(L) ** 2 <= _PIVOT_RTOL * variances) or np.any(variances <= point_floor):
             collapsed.append(k)
     return collapsed
 
 
 def _collapse_error(k, reg_covar):
     return SingularityError(
-        f"component {k} collapsed: a variance of its covariance fell below 1e-12 of "
-        "the data's (or below 0), because it has shrunk onto a single point or onto "
-        f"a line of points. Increase reg_covar (now {reg_covar:g}), use a "
+        f"component {k} collapsed: its covariance is singular to working precision "
+        "(a variance, or a variance across a line or plane, is zero to rounding), "
+        "because it has shrunk onto a single point, onto identical points or onto a "
+        f"line of points. Increase reg_covar (now {reg_covar:g}), use a "
         "covariance_prior or fewer components, or rescale the data.",
         component=k,
     )
 
 
-def _check_not_collapsed(covariances, floor, reg_covar):
-    collapsed = _collapsed_components(covariances, floor)
+def _check_not_collapsed(covariances, point_floor, reg_covar):
+    collapsed = _collapsed_components(covariances, point_floor)
     if collapsed:
         raise _collapse_error(collapsed[0], reg_covar)
+
+
+def _shifted(params, shift):
+    """The same mixture with every mean moved by shift (D,)."""
+    return GMMParams(params.weights, params.means + shift, params.covariances)
+
+
+def _kl_divergence(new, old):
+    """KL(p_new || p_old) per point between the complete-data distributions
+    p(x, z) of two mixtures: sum_k pi'_k [log(pi'_k / pi_k) + KL(N'_k || N_k)].
+
+    After an M-step from responsibilities q, this is exactly the rise of EM's
+    lower bound B(q, .) per point (for plain EM), and so at most the rise of
+    the mean log-likelihood: the natural size of a step of EM.
+    """
+    D = old.n_features
+    # KL(N'||N) = (tr(S^-1 S') + |L^-1 (mu - mu')|^2 - D + log|S| - log|S'|) / 2
+    A = np.linalg.solve(old._chol, new._chol)                 # L^-1 L'
+    m = np.linalg.solve(old._chol, (old.means - new.means)[:, :, None])[:, :, 0]
+    log_det_ratio = 2 * (np.log(np.diagonal(old._chol, axis1=1, axis2=2))
+                         - np.log(np.diagonal(new._chol, axis1=1, axis2=2))).sum(axis=1)
+    kl_gauss = 0.5 * ((A ** 2).sum(axis=(1, 2)) + (m ** 2).sum(axis=1) - D + log_det_ratio)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kl_weights = np.where(new.weights > 0, new.weights * np.log(new.weights / old.weights), 0.0)
+    return float(kl_weights.sum() + (new.weights * kl_gauss).sum())
 
 
 @dataclass(frozen=True)
@@ -500,7 +565,14 @@ def m_step(X, resp, reg_covar=1e-6, *, covariance_prior=None):
     resp = check_resp(resp, X.shape[0])
     reg_covar = check_nonnegative("reg_covar", reg_covar)
     prior = _prior_for(covariance_prior, X.shape[1])
-    return _m_step(X, resp, reg_covar, _collapse_floor(X), prior)
+    # Sums of r_ik x_i lose digits when the data sit far from the origin, so
+    # the M-step runs on the centred data and the centre is added back.
+    centre = X.mean(axis=0)
+    weights, means, covariances = _m_step_arrays(X - centre, resp, reg_covar, prior)
+    collapsed = _collapsed_components(covariances, _point_floor(X))
+    if collapsed:
+        raise _collapse_error(collapsed[0], reg_covar)
+    return GMMParams(weights, means + centre, covariances)
 
 
 def log_likelihood(X, params):
@@ -538,6 +610,7 @@ def n_parameters(params):
     K - 1 weights (they sum to 1), K D means, and K D (D + 1) / 2 covariance
     entries (each covariance is symmetric).
     """
+    check_params(params)
     K, D = params.n_components, params.n_features
     return int((K - 1) + K * D + K * D * (D + 1) // 2)
 
@@ -569,7 +642,10 @@ class FitResult:
     log_likelihoods : array of shape (len(history),)
         The log-likelihood of each entry of ``history``.
     converged : bool
-        True when the mean log-likelihood per point rose by less than ``tol``.
+        True when EM stopped because it had settled (see ``tol`` in :func:`fit`):
+        the mean log-likelihood changed by less than ``tol`` in each of the
+        last two iterations, and the last M-step moved the parameters by less
+        than ``tol``. False when ``max_iter`` ran out first.
     n_iter : int
         The number of EM iterations run, ``len(history) - 1``.
     start : int
@@ -591,24 +667,27 @@ class FitResult:
     reinitialised: tuple = ()
 
 
-def _initial_params(X, n_components, init, rng, reg_covar):
-    """Starting parameters: K means, equal weights, the data's covariance for all."""
+def _initial_params(X, Xc, n_components, init, rng, reg_covar, point_floor):
+    """Starting parameters in the user's coordinates: K data points of X as
+    means (chosen on the centred data Xc = X - centre), equal weights, the
+    data's covariance for all."""
     if isinstance(init, GMMParams):
         return init
     N, D = X.shape
     if init == "random":
-        means = X[rng.choice(N, size=n_components, replace=False)]
+        chosen = rng.choice(N, size=n_components, replace=False)
     else:
-        means = _kmeans_plusplus(X, n_components, rng)
-    cov = np.atleast_2d(np.cov(X, rowvar=False, bias=True)) + reg_covar * np.eye(D)
+        chosen = _kmeans_plusplus(Xc, n_components, rng)
+    cov = np.atleast_2d(np.cov(Xc, rowvar=False, bias=True)) + reg_covar * np.eye(D)
     covariances = np.repeat(cov[None], n_components, axis=0)
-    _check_not_collapsed(covariances, _collapse_floor(X), reg_covar)
+    _check_not_collapsed(covariances, point_floor, reg_covar)
     weights = np.full(n_components, 1.0 / n_components)
-    return GMMParams(weights, means, covariances)
+    return GMMParams(weights, X[chosen], covariances)
 
 
 def _kmeans_plusplus(X, n_components, rng):
-    """Greedy k-means++ seeding: spread-out data points as starting means.
+    """Greedy k-means++ seeding: the indices of spread-out data points, to be
+    the starting means.
 
     The first centre is a data point drawn uniformly. Each next one is drawn
     with probability proportional to the squared distance of a point from its
@@ -618,8 +697,8 @@ def _kmeans_plusplus(X, n_components, rng):
     """
     N = X.shape[0]
     n_trials = 2 + int(np.log(n_components))
-    centres = [X[rng.integers(N)]]
-    dist2 = ((X - centres[0]) ** 2).sum(axis=1)
+    chosen = [rng.integers(N)]
+    dist2 = ((X - X[chosen[0]]) ** 2).sum(axis=1)
     for _ in range(1, n_components):
         total = dist2.sum()
         if total > 0:
@@ -628,9 +707,9 @@ def _kmeans_plusplus(X, n_components, rng):
             candidates = rng.integers(N, size=n_trials)
         new_dist2 = [np.minimum(dist2, ((X - X[i]) ** 2).sum(axis=1)) for i in candidates]
         best = int(np.argmin([d.sum() for d in new_dist2]))
-        centres.append(X[candidates[best]])
+        chosen.append(candidates[best])
         dist2 = new_dist2[best]
-    return np.array(centres)
+    return np.array(chosen)
 
 
 def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1e-6,
@@ -649,12 +728,24 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
     max_iter : int >= 0
         The most EM iterations to run.
     tol : float >= 0
-        Stop when the mean log-likelihood per point rises by less than tol.
-        With tol=0, exactly max_iter iterations are run.
+        EM stops, with ``converged=True``, after an iteration where (1) the
+        mean log-likelihood per point changed by less than tol, up or down,
+        both in that iteration and in the one before, and (2) the M-step
+        moved the parameters by less than tol, measured as the KL divergence
+        per point between the old and new mixtures (with the hidden labels):
+        for plain EM that is the rise of EM's lower bound, so a move of that
+        size is what a change of tol in the log-likelihood allows. Rule (1)
+        alone is scikit-learn's (its ``n_iter_`` counts iterations the same
+        way); (2) keeps EM going where a log-likelihood that can fall (with
+        reg_covar or a prior) happens to change little while the parameters
+        still move. With tol=0, exactly max_iter iterations are run.
     reg_covar : float >= 0
-        Added to the diagonal of every covariance at every M-step.
-    seed : int
-        Seed of the random choices of the initialisation.
+        Added to the diagonal of every covariance at every M-step. It is in
+        the data's units squared: for data in small units (variances near
+        1e-6) the default is as large as the clusters, so rescale the data.
+    seed : int >= 0 or None
+        Seed of the random choices of the initialisation (None: fresh
+        randomness, a different run each time).
     n_init : int >= 1
         Run EM from this many starts (drawn one after the other from the
         seeded generator) and keep the fit with the highest final
@@ -682,6 +773,10 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
     SingularityError
         When a covariance collapses and on_collapse="raise"; its ``result``
         holds the fit up to the collapse.
+
+    EM runs on the centred data X - mean(X) and the centre is added back to
+    every mean it reports, so data far from the origin (1.7e9 +- 0.01) are fitted
+    as precisely as the same data near 0.
     """
     X = check_data(X)
     n_components = check_n_components(n_components, X.shape[0])
@@ -690,76 +785,100 @@ def fit(X, n_components, *, init="kmeans++", max_iter=100, tol=1e-6, reg_covar=1
     reg_covar = check_nonnegative("reg_covar", reg_covar)
     init = check_init(init, X, n_components)
     n_init = check_int("n_init", n_init, minimum=1)
+    seed = check_seed(seed)
     if n_init > 1 and isinstance(init, GMMParams):
         raise ValueError("n_init > 1 needs random starts; with init=GMMParams every "
                          "start would be the same. Use init='kmeans++' or 'random'.")
     prior = _prior_for(covariance_prior, X.shape[1])
     if on_collapse not in ("raise", "reinit"):
         raise ValueError(f"on_collapse={on_collapse!r} is not understood; use 'raise' or 'reinit'.")
+    centre = X.mean(axis=0)
+    Xc = X - centre
+    with np.errstate(over="ignore"):
+        too_large = not np.isfinite(np.einsum("ij,ij->", Xc, Xc))
+    if too_large:
+        raise ValueError(
+            f"X is too large for floating point: its squared deviations overflow (largest "
+            f"|value| {np.abs(X).max():.3g}). Rescale the data, e.g. X / X.std(axis=0), and fit again."
+        )
     rng = np.random.default_rng(seed)
+    point_floor = _point_floor(X)
 
-    fits = [_fit_one_start(X, n_components, init, rng, max_iter, tol, reg_covar, prior,
-                           on_collapse) for _ in range(n_init)]
+    fits = [_fit_one_start(X, Xc, centre, n_components, init, rng, max_iter, tol, reg_covar,
+                           prior, on_collapse, point_floor) for _ in range(n_init)]
     finals = np.array([f.log_likelihoods[-1] for f in fits])
     best = int(np.argmax(finals))
     return replace(fits[best], start=best, start_log_likelihoods=finals)
 
 
-def _fit_one_start(X, n_components, init, rng, max_iter, tol, reg_covar, prior, on_collapse):
-    """EM from one start: the E-step on the current parameters also yields
-    their log-likelihood, so each iteration costs one E-step and one M-step."""
+def _fit_one_start(X_user, X, centre, n_components, init, rng, max_iter, tol, reg_covar, prior,
+                   on_collapse, point_floor):
+    """EM from one start, on the centred data X = X_user - centre (centre is
+    added back to the means of the result). Each iteration is an M-step from
+    the current responsibilities and an E-step on the new parameters, which
+    also yields their log-likelihood."""
     N = X.shape[0]
-    floor = _collapse_floor(X)
     try:
-        params = _initial_params(X, n_components, init, rng, reg_covar)
+        start = _initial_params(X_user, X, n_components, init, rng, reg_covar, point_floor)
     except SingularityError as err:
         raise SingularityError(
             f"The starting parameters are already singular: {err}",
             component=err.component, iteration=0,
         ) from None
-    history, log_likelihoods, reinitialised = [params], [], []
-    objectives = []  # what EM climbs: the log-likelihood, plus the log-prior for MAP-EM
+    params = _shifted(start, -centre)
+    history, reinitialised = [params], []
+    resp, log_density = _e_step(X, params)
+    log_likelihoods = [float(log_density.sum())]
+    objectives = [log_likelihoods[-1] + _log_prior(prior, params)]  # what EM climbs
     converged = False
-    for iteration in range(1, max_iter + 2):
-        resp, log_density = _e_step(X, params)
-        log_likelihoods.append(float(log_density.sum()))
-        objectives.append(log_likelihoods[-1] + _log_prior(prior, params))
-        just_restarted = bool(reinitialised) and reinitialised[-1][0] == iteration - 1
-        if iteration > 1 and tol > 0 and not just_restarted:  # a restart may lower it
-            gain = (objectives[-1] - objectives[-2]) / N
-            if gain < tol:
-                converged = True
-                break
-        if iteration > max_iter:
-            break
+
+    def so_far():
+        return replace(_result(start, history, log_likelihoods, False, centre),
+                       reinitialised=tuple(reinitialised))
+
+    for iteration in range(1, max_iter + 1):
         weights, means, covariances = _m_step_arrays(X, resp, reg_covar, prior)
-        collapsed = _collapsed_components(covariances, floor)
+        collapsed = _collapsed_components(covariances, point_floor)
         if collapsed and on_collapse == "raise":
             err = _collapse_error(collapsed[0], reg_covar)
-            so_far = _result(history, log_likelihoods, converged=False)
             raise SingularityError(
                 f"EM iteration {iteration}: {err}",
-                component=err.component, iteration=iteration, result=so_far,
+                component=err.component, iteration=iteration, result=so_far(),
             ) from None
         if collapsed:
             restarts = [k for _, k in reinitialised]
             hopeless = [k for k in collapsed if restarts.count(k) >= _MAX_RESTARTS]
             if hopeless:
-                so_far = replace(_result(history, log_likelihoods, converged=False),
-                                 reinitialised=tuple(reinitialised))
                 raise SingularityError(
                     f"EM iteration {iteration}: component {hopeless[0]} collapsed again after "
                     f"{_MAX_RESTARTS} restarts. The data keep pulling a component onto a "
                     "single point or onto identical points, which re-initialising cannot "
                     f"cure: increase reg_covar (now {reg_covar:g}), use a covariance_prior, "
                     "or use fewer components.",
-                    component=hopeless[0], iteration=iteration, result=so_far,
+                    component=hopeless[0], iteration=iteration, result=so_far(),
                 )
             _restart_components(X, collapsed, log_density, weights, means, covariances, reg_covar)
             reinitialised.extend((iteration, k) for k in collapsed)
-        params = GMMParams(weights, means, covariances)
+        new = GMMParams(weights, means, covariances)
+        move = _kl_divergence(new, params)
+        try:
+            resp, log_density = _e_step(X, new)
+        except DensityOverflowError as err:  # a covariance too small for the distances
+            raise SingularityError(
+                f"EM iteration {iteration}: {_collapse_error(err.component, reg_covar)}",
+                component=err.component, iteration=iteration, result=so_far(),
+            ) from None
+        params = new
         history.append(params)
-    return replace(_result(history, log_likelihoods, converged),
+        log_likelihoods.append(float(log_density.sum()))
+        objectives.append(log_likelihoods[-1] + _log_prior(prior, params))
+        restarted = any(it >= iteration - 1 for it, _ in reinitialised)  # a restart may lower it
+        if tol > 0 and iteration >= 2 and not restarted:
+            changes = np.abs(np.diff(objectives[-3:])) / N
+            if np.all(changes < tol) and move < tol:
+                converged = True
+                break
+    return replace(_result(start, history, log_likelihoods, converged, centre),
                    reinitialised=tuple(reinitialised))
 
 
@@ -784,10 +903,13 @@ def _restart_components(X, collapsed, log_density, weights, means, covariances, 
     weights /= weights.sum()
 
 
-def _result(history, log_likelihoods, converged):
+def _result(start, history, log_likelihoods, converged, centre):
+    """A FitResult in the user's coordinates: the start as given, and centre
+    added back to the means of every later entry of the centred history."""
+    history = [start] + [_shifted(p, centre) for p in history[1:]]
     return FitResult(
         params=history[-1],
-        history=list(history),
+        history=history,
         log_likelihoods=np.array(log_likelihoods),
         converged=converged,
         n_iter=len(history) - 1,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gmmlib._validation import check_data, check_int, check_n_components
+from gmmlib._validation import check_data, check_int, check_n_components, check_seed
 from gmmlib.em import _kmeans_plusplus
 
 __all__ = ["KMeansResult", "kmeans", "assign", "move_centres", "inertia", "soft_assign"]
@@ -147,9 +147,9 @@ def kmeans(X, n_clusters, *, init="kmeans++", max_iter=100, seed=0):
     X = check_data(X)
     K = check_n_components(n_clusters, X.shape[0])
     max_iter = check_int("max_iter", max_iter, minimum=0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if isinstance(init, str) and init == "kmeans++":
-        centres = _kmeans_plusplus(X, K, rng)
+        centres = X[_kmeans_plusplus(X, K, rng)]
     elif isinstance(init, str) and init == "random":
         centres = X[rng.choice(X.shape[0], size=K, replace=False)]
     elif isinstance(init, str):

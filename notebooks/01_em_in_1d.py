@@ -349,10 +349,13 @@ print("means agree to 1e-12:         ", np.abs(result.params.means[:, 0] - m30).
 # %% [markdown]
 # ## 7. When to stop
 #
-# EM approaches its answer but never lands exactly on it, so we stop when an
-# iteration no longer helps much: when the **mean log-likelihood per point**
-# rises by less than a tolerance `tol` (per point, so the same `tol` suits 100
-# or 100,000 points), with a cap `max_iter` in case that never happens.
+# EM approaches its answer but never lands exactly on it, so we stop when the
+# iterations no longer change much: when the **mean log-likelihood per point**
+# changes by less than a tolerance `tol` in two iterations in a row (per point,
+# so the same `tol` suits 100 or 100,000 points), with a cap `max_iter` in case
+# that never happens. (`gmmlib.fit` also checks that the last step moved the
+# parameters no further than such a small change allows; its docstring,
+# `help(gmmlib.fit)`, gives the exact rule.)
 
 # %%
 rows = []
@@ -363,9 +366,9 @@ for tol, max_iter in ((1e-1, 500), (1e-3, 500), (1e-6, 500), (1e-9, 500), (1e-6,
 pd.DataFrame(rows)
 
 # %% [markdown]
-# `tol=0.1` is a trap: it stops after 2 iterations, on the plateau of section 6,
-# 31 below the answer, because one iteration there gains less than 0.1 per
-# point. `1e-3` stops at the end of the second climb; beyond `1e-6` the answer
+# `tol=0.1` is a trap: it stops after 3 iterations, on the plateau of section 6,
+# 30 below the answer, because two iterations there in a row gain less than 0.1
+# per point. `1e-3` stops at the end of the second climb; beyond `1e-6` the answer
 # hardly changes. With `max_iter=5` the cap stops the run first, and
 # `converged` says so. `gmmlib.fit` uses `tol=1e-6` and `max_iter=100` by
 # default; scikit-learn's `GaussianMixture` (lesson 05) uses a looser `tol=1e-3`.

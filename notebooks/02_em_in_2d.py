@@ -459,7 +459,7 @@ stepper
 # %% [markdown]
 # Things to try: find the first step at which the three colours are pure;
 # watch the top cluster's ellipse tilt at the M-steps; re-run with `init="random"`, `seed=10`
-# and `max_iter=500` (that run needs 131 iterations, more than the default `max_iter=100`;
+# and `max_iter=500` (that run needs 132 iterations, more than the default `max_iter=100`;
 # section 6 explains what you see). An instructor can jump anywhere from code:
 
 # %%
@@ -520,7 +520,7 @@ plt.show()
 # %% [markdown]
 # Point 0 sits in the orange cluster and belongs to it with probability 1
 # (to four decimals). Point 1 lies where the orange and blue ellipses meet and is shared almost
-# evenly, 0.50 against 0.50: `predict` has to pick one, but the honest answer is
+# evenly, 0.51 against 0.49: `predict` has to pick one, but the honest answer is
 # "either". Point 2, in the gap between the blue and green clusters, goes to
 # blue with 0.52 against 0.47.
 #
@@ -807,8 +807,8 @@ print(f"poor start (default tol): {poor_default.log_likelihoods[-1]:.2f} after {
 print(f"k-means++ start (default): {default_fit.log_likelihoods[-1]:.2f} after {default_fit.n_iter} iterations")
 
 # %% [markdown]
-# Both reach the same log-likelihood, $-385.46$: the poor start in 15 iterations, the
-# k-means++ start in 10.
+# Both reach the same log-likelihood, $-385.46$: the poor start in 16 iterations, the
+# k-means++ start in 11.
 #
 # Finally, back to minutes. Standardising is a change of units, so the fit
 # converts back: each mean becomes $S\mu + c$, and each covariance $S\,\Sigma\,S$,

@@ -352,11 +352,14 @@ print(f"reg_covar=0.1, change of the log-likelihood in the last iteration: {np.d
 #
 # That $0.1$ has a price. It is added to the well-populated components too: the
 # right group, whose twelve points have a variance of $0.294$ (the $K = 2$ fit),
-# gets $0.394$, a third wider than its data. And EM loses the guarantee of
+# gets $0.394$, a variance a third larger than its data's. And EM loses the guarantee of
 # lesson 01 that no iteration lowers the log-likelihood: the M-step with
-# $\varepsilon$ added no longer maximises what the E-step set up. Here the last
-# iteration lowers the log-likelihood by $1.8 \times 10^{-4}$; the stopping rule,
-# which stops as soon as the gain is below `tol`, stops right there.
+# $\varepsilon$ added no longer maximises what the E-step set up. Here the
+# log-likelihood rises for twelve iterations and then falls a little at every
+# one; the printed change of the last is $-1.2 \times 10^{-5}$. A fall is not
+# convergence: `gmmlib` stops only once the change, up or down, is below `tol`
+# in two iterations in a row and the parameters have stopped moving (lesson 01's
+# rule), so the fit ends at 19 iterations, not at the first fall.
 
 # %%
 grid = np.union1d(grid_for(x, 800), x)  # the data points are on the grid, so a spike is drawn at its peak
@@ -376,7 +379,7 @@ plt.show()
 # %% [markdown]
 # On the left, component 2 is a needle at $-3.1$ (cut off by the axis; its true
 # height is printed). On the right, the larger $\varepsilon$ changed the answer: the
-# green component is now light (weight $0.029$) and wide, and lies inside the
+# green component is now light (weight $0.028$) and wide, and lies inside the
 # left group instead of on a single point, and every component is wider than
 # its data. `reg_covar` prevents the crash; whether it prevents the spike depends
 # on choosing $\varepsilon$ on the scale of the data, and a large $\varepsilon$ blurs
@@ -496,7 +499,7 @@ print("largest change of a mean or variance:",
 # (around $-2.2$, straggler included). The log-likelihood, $-35.96$, is slightly above the two-component fit's and far below
 # the spike's. The printed drop shows the dip mentioned above: the log-likelihood
 # alone is not what MAP-EM climbs, while the sum with the log-prior rose at every
-# step. Running 200 iterations instead of 41 moves the objective by less than
+# step. Running 200 iterations instead of 42 moves the objective by less than
 # $10^{-4}$ and the parameters in the third decimal: the default stop was at the MAP
 # fixed point, to the precision that `tol` asks for.
 #
@@ -525,10 +528,10 @@ print("its mean, last 3 iterations:", ", ".join(f"{p.means[2, 0]:.3f}" for p in 
 
 # %% [markdown]
 # This looks like a success: one restart at iteration 43, then `converged True`.
-# But the stop says little here. Component 2 ends with a weight of $5.5 \times 10^{-5}$,
+# But the stop says little here. Component 2 ends with a weight of $5.6 \times 10^{-5}$,
 # so whatever it does hardly changes the log-likelihood, and the gain per point
-# fell below `tol` while the component was still moving: its mean went from $-2.05$
-# to $-2.18$ in the last two iterations, heading left, towards the straggler. Run the same fit longer,
+# fell below `tol` while the component was still moving: its mean went from $-2.13$
+# to $-2.22$ in the last two iterations, heading left, towards the straggler. Run the same fit longer,
 # with `tol=0` and up to 1000 iterations:
 
 # %%
@@ -575,7 +578,7 @@ plt.show()
 # second time and is restarted on $0.8$ again. This time it wanders along the left
 # edge of the right group (its mean goes down to about $0.2$ and up to about $1.4$),
 # comes back to $0.8$, shrinks onto that lone point, and at iteration 128 collapses
-# for the third time: `gmmlib` gives up with the message above. The earlier "convergence" at iteration 78 was
+# for the third time: `gmmlib` gives up with the message above. The earlier "convergence" at iteration 79 was
 # a pause on the way back to the straggler.
 #
 # This is the real lesson of restarting. It cures collapses that are accidents of
@@ -646,7 +649,7 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
-# One restart, at iteration 32, and EM converges after 53 iterations. This time
+# One restart, at iteration 32, and EM converges after 54 iterations. This time
 # the result holds: with a tolerance ten thousand times smaller, and with 1000
 # iterations and no stopping rule at all, there is no second restart, the
 # log-likelihood agrees to three decimals, and the smallest variance (of the thin

@@ -490,9 +490,9 @@ with pd.option_context("display.float_format", "{:.4f}".format):
 
 # %% [markdown]
 # On both sets the two starts reach the same answer, and the K-means start
-# gets there sooner. On the unequal data it cuts EM's iterations from 18 to 11
+# gets there sooner. On the unequal data it cuts EM's iterations from 19 to 12
 # (after 6 cheap K-means iterations). On the stretched data the difference is
-# large: 103 EM iterations from the default start, against 7 of K-means and 25
+# large: 104 EM iterations from the default start, against 7 of K-means and 26
 # of EM. The log-likelihood per iteration shows where the default start loses
 # its time:
 

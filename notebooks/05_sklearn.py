@@ -240,6 +240,22 @@ print("lower_bound_ * N equals gmmlib's log-likelihood after 19 iterations:",
 print(f"BIC of the fit: gmmlib {gmmlib.bic(X, ours.params):.4f}   scikit-learn {theirs.bic(X):.4f}")
 
 # %% [markdown]
+# They also stop alike. scikit-learn stops one iteration after the first one
+# that changed the mean log-likelihood by less than `tol`. gmmlib stops there
+# too when that last iteration also changed it by less than `tol` and barely
+# moved the parameters, which is the usual case; where the log-likelihood can
+# fall (lesson 03), it goes on until the parameters settle.
+
+# %%
+ours_tol = gmmlib.fit(X, 3, init=start, tol=1e-3)
+theirs_tol = GaussianMixture(3, tol=1e-3, weights_init=start.weights, means_init=start.means,
+                             precisions_init=np.linalg.inv(start.covariances)).fit(X)
+print("tol=1e-3, iterations: gmmlib", ours_tol.n_iter, "  scikit-learn", theirs_tol.n_iter_)
+print("largest difference below 1e-10:",
+      np.abs(ours_tol.params.means - theirs_tol.means_).max() < 1e-10
+      and np.abs(ours_tol.params.covariances - theirs_tol.covariances_).max() < 1e-10)
+
+# %% [markdown]
 # The two tables are the same to every printed digit, and the largest difference of any
 # parameter is below $10^{-10}$: rounding in the last bits of a float, no more. The second check confirms section 2:
 # after 20 iterations, `lower_bound_` is the log-likelihood of the parameters

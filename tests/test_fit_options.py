@@ -10,7 +10,7 @@ from sklearn.mixture._gaussian_mixture import _compute_precision_cholesky
 
 import gmmlib
 from gmmlib import CovariancePrior, GMMParams, SingularityError, fit, m_step, predict, predict_proba
-from gmmlib.em import _MAX_RESTARTS, _collapse_floor, _collapsed_components
+from gmmlib.em import _MAX_RESTARTS, _collapsed_components, _point_floor
 
 
 def two_clusters(seed=1, n=25):
@@ -181,7 +181,7 @@ def test_reinit_rescues_an_accidental_collapse():
     assert r.reinitialised and r.reinitialised[0][0] == info.value.iteration
     assert r.converged
     # No component of the final fit (or of any step) is collapsed.
-    floor = _collapse_floor(X)
+    floor = _point_floor(X)
     assert all(_collapsed_components(p.covariances, floor) == [] for p in r.history)
     # Until the collapse, the path is the one that raised.
     for a, b in zip(r.history, info.value.result.history):
