@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gmmlib._validation import check_params
 from gmmlib.em import GMMParams
 
 __all__ = ["bhattacharyya_distance", "match_components", "permute_components"]
@@ -45,9 +46,8 @@ def match_components(reference, other):
     """
     from scipy.optimize import linear_sum_assignment
 
-    for name, p in (("reference", reference), ("other", other)):
-        if not isinstance(p, GMMParams):
-            raise ValueError(f"{name} must be a GMMParams; got {type(p).__name__}.")
+    check_params(reference, "reference")
+    check_params(other, "other")
     if (reference.n_components, reference.n_features) != (other.n_components, other.n_features):
         raise ValueError(
             f"cannot match a mixture of {other.n_components} components in D={other.n_features} "
@@ -63,6 +63,7 @@ def match_components(reference, other):
 
 def permute_components(params, perm):
     """The same mixture with its components renumbered: new component k is old perm[k]."""
+    check_params(params)
     perm = np.asarray(perm)
     K = params.n_components
     if perm.shape != (K,) or sorted(perm.tolist()) != list(range(K)):

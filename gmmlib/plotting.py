@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Ellipse
 
+from gmmlib._validation import check_params
 from gmmlib.em import GMMParams, component_log_densities
 from gmmlib.lloyd import assign
 
@@ -71,6 +72,7 @@ def weighted_component_densities(x, params):
     Summed over k they give the mixture density, which integrates to 1 (each
     component curve alone integrates to its weight pi_k).
     """
+    check_params(params)
     if params.n_features != 1:
         raise ValueError("weighted_component_densities draws 1-D mixtures; "
                          f"these parameters are {params.n_features}-dimensional.")
@@ -91,6 +93,7 @@ def plot_mixture_1d(ax, params, x=None, *, data=None, bins=30, components=True,
     data : optional 1-D data, drawn as a density histogram underneath
     Returns a dict of the drawn artists: "components" (list), "mixture", "hist".
     """
+    check_params(params)
     if x is None:
         if data is not None:
             x = grid_for(data)
@@ -140,6 +143,7 @@ def plot_covariance_ellipses(ax, params, n_std=(1, 2), **ellipse_kw):
 
     Returns a list, per component, of (list of Ellipse patches, mean marker).
     """
+    check_params(params)
     if params.n_features != 2:
         raise ValueError("plot_covariance_ellipses draws 2-D mixtures; "
                          f"these parameters are {params.n_features}-dimensional.")
@@ -203,6 +207,7 @@ def plot_mixture_2d(ax, params, X=None, *, n_std=(1, 2), point_size=20, soft=Tru
     """
     from gmmlib.em import predict_proba
 
+    check_params(params)
     if params.n_features != 2:
         raise ValueError("plot_mixture_2d draws 2-D mixtures; "
                          f"these parameters are {params.n_features}-dimensional.")

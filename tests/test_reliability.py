@@ -11,7 +11,9 @@ import pytest
 import gmmlib
 from gmmlib import GMMParams, SingularityError, e_step, fit, log_likelihood, m_step
 from gmmlib.datasets import sample_mixture, three_blobs_2d, three_bumps_1d
+from gmmlib.components import match_components, permute_components
 from gmmlib.em import _kl_divergence
+from gmmlib.plotting import plot_covariance_ellipses, plot_mixture_1d, plot_mixture_2d
 
 
 def sklearn_fit(X, start, **options):
@@ -249,6 +251,16 @@ def test_fit_on_huge_data_says_to_rescale():
 # 5. Bad arguments: a ValueError that says what to do
 
 
+def plot_with(plot, params):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    try:
+        plot(ax, params)
+    finally:
+        plt.close(fig)
+
+
 def fitted_sklearn():
     from sklearn.mixture import GaussianMixture
 
@@ -270,8 +282,13 @@ NOT_PARAMS = {
     gmmlib.log_mixture_density, gmmlib.bic, gmmlib.aic,
     lambda X, p: gmmlib.n_parameters(p), lambda X, p: sample_mixture(p, 10),
     lambda X, p: fit(X, 2, init=p),
+    lambda X, p: match_components(p, p), lambda X, p: permute_components(p, [0, 1]),
+    lambda X, p: plot_with(plot_mixture_1d, p), lambda X, p: plot_with(plot_mixture_2d, p),
+    lambda X, p: plot_with(plot_covariance_ellipses, p),
 ], ids=["e_step", "log_likelihood", "predict", "predict_proba", "component_log_densities",
-        "log_mixture_density", "bic", "aic", "n_parameters", "sample_mixture", "fit-init"])
+        "log_mixture_density", "bic", "aic", "n_parameters", "sample_mixture", "fit-init",
+        "match_components", "permute_components", "plot_mixture_1d", "plot_mixture_2d",
+        "plot_covariance_ellipses"])
 def test_parameters_that_are_not_gmmparams(function, case):
     params, match = NOT_PARAMS[case]
     if params == "sklearn":
