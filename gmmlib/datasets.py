@@ -8,7 +8,13 @@ from gmmlib._validation import check_params, check_seed
 from gmmlib.em import GMMParams
 
 __all__ = ["sample_mixture", "three_bumps_1d", "three_blobs_2d", "old_faithful",
-           "stretched_clusters", "unequal_clusters"]
+           "stretched_clusters", "unequal_clusters",
+           "THREE_BUMPS_1D", "THREE_BLOBS_2D", "STRETCHED_CLUSTERS", "UNEQUAL_CLUSTERS"]
+
+# Each synthetic data set is drawn from one of the mixtures below; its
+# z labels number the clusters like that mixture's components. Passing the
+# mixture as ``reference`` to gmmlib.components.canonical (or to a stepper)
+# gives every fit of the data the same numbering, and so the same colours.
 
 
 def sample_mixture(params, n_samples, seed=0):

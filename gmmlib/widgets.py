@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from gmmlib._validation import check_data
+from gmmlib.components import canonical, canonical_order
 from gmmlib.em import SingularityError, fit
 from gmmlib.lloyd import kmeans
 from gmmlib.steps import HalfSteps, KMeansHalfSteps, ObjectivePanel, filmstrip, make_scene
@@ -220,11 +221,17 @@ class KMeansStepper(Stepper):
         super().__init__(KMeansHalfSteps(check_data(X), result), **kwargs)
 
 
-def em_stepper(X, n_components, *, figsize=(11, 4.3), interval=700, **fit_options):
+def em_stepper(X, n_components, *, reference=None, figsize=(11, 4.3), interval=700,
+               **fit_options):
     """Fit a mixture by EM and return a widget that steps through it.
 
     X : array of shape (N,) or (N, 1) for 1-D data, (N, 2) for 2-D data
     n_components : int
+    reference : GMMParams, reference means or None: the components are
+        numbered (and coloured) by the course's rule, gmmlib.components.canonical:
+        like the reference's clusters (for the course's data sets pass the
+        mixture that generated them, e.g. gmmlib.datasets.THREE_BLOBS_2D), or
+        from left to right without one. ``.result`` is the renumbered fit.
     figsize : size of the figure in inches (at 100 dpi)
     interval : milliseconds between half-steps when playing
     **fit_options : passed to gmmlib.fit (init, max_iter, tol, reg_covar, seed)
@@ -236,24 +243,30 @@ def em_stepper(X, n_components, *, figsize=(11, 4.3), interval=700, **fit_option
     """
     note = ""
     try:
-        result = fit(X, n_components, **fit_options)
+        result = canonical(fit(X, n_components, **fit_options), reference)
     except SingularityError as err:
         if err.result is None:
             raise
-        result = err.result
-        note = (f"<b>Stopped:</b> component {err.component} collapsed at iteration "
+        result = canonical(err.result, reference)
+        perm = canonical_order(err.result.params.means, reference,
+                               covariances=err.result.params.covariances)
+        number = int(np.argsort(perm)[err.component])
+        note = (f"<b>Stopped:</b> component {number} collapsed at iteration "
                 f"{err.iteration}; the steps shown end just before it.")
     return EMStepper(X, result, figsize=figsize, interval=interval, note=note)
 
 
-def kmeans_stepper(X, n_clusters, *, figsize=(11, 4.3), interval=700, **kmeans_options):
+def kmeans_stepper(X, n_clusters, *, reference=None, figsize=(11, 4.3), interval=700,
+                   **kmeans_options):
     """Run Lloyd's K-means and return a widget that steps through it, like em_stepper.
 
     X : array of shape (N,) or (N, 1) for 1-D data, (N, 2) for 2-D data
     n_clusters : int
+    reference : GMMParams, reference means or None: clusters numbered and
+        coloured by gmmlib.components.canonical, as in em_stepper
     **kmeans_options : passed to gmmlib.kmeans (init, max_iter, seed)
 
     Returns a KMeansStepper: display it, move ``.slider``, look at ``.figure``.
     """
-    return KMeansStepper(X, kmeans(X, n_clusters, **kmeans_options), figsize=figsize,
-                         interval=interval)
+    result = canonical(kmeans(X, n_clusters, **kmeans_options), reference)
+    return KMeansStepper(X, result, figsize=figsize, interval=interval)
