@@ -164,7 +164,11 @@ def test_stepper_shows_a_collapsing_fit_up_to_the_collapse():
         gmmlib.fit(x, 2, reg_covar=0)
     s = em_stepper(x, 2, reg_covar=0)
     assert s.result.n_iter == info.value.iteration - 1
-    assert f"component {info.value.component} collapsed at iteration {info.value.iteration}" in s.note.value
+    # The note numbers the component as the stepper draws it (left to right):
+    # the one collapsing onto the five zeros is component 0 there.
+    collapsed_mean = info.value.result.params.means[info.value.component, 0]
+    assert np.isclose(s.result.params.means[0, 0], collapsed_mean)
+    assert f"component 0 collapsed at iteration {info.value.iteration}" in s.note.value
 
 
 def test_display_bundle_has_a_static_image(stepper1):
