@@ -11,12 +11,13 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root (e.g. in a container) unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test test-lib test-notebooks notebooks sync bench pins clean
+.PHONY: help install lab test test-lib test-notebooks notebooks notebook sync bench pins clean
 
 help:
 	@echo "make lab         start JupyterLab on notebooks/ (installs the course into .venv first)"
 	@echo "make test        gmmlib's tests and every notebook re-executed by nbval"
 	@echo "make notebooks   sync every .py/.ipynb pair and re-execute it, storing outputs"
+	@echo "make notebook NB=01_em_in_1d   the same for one lesson"
 	@echo "make bench       time gmmlib against scikit-learn, and the stepper's redraws"
 	@echo "make pins        refresh constraints.txt from the newest releases"
 	@echo "make clean       remove .venv and caches"
@@ -53,15 +54,24 @@ sync: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9]*.py
 
 # Re-execute every lesson from its .py source and store the outputs in the
-# paired .ipynb (what nbval then compares against).
+# paired .ipynb (what nbval then compares against); `make notebook NB=02_em_in_2d`
+# does one lesson. Every notebook is stored with the python3 kernel named.
+NB ?=
+define execute_lesson
+	echo "== $(1).ipynb"; \
+	$(BIN)/jupytext --to ipynb --update --quiet --output $(1).ipynb $(1).py || exit 1; \
+	$(BIN)/jupytext --set-kernel python3 --quiet $(1).ipynb || exit 1; \
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(1).ipynb || exit 1; \
+	$(BIN)/jupytext --sync --quiet $(1).ipynb || exit 1;
+endef
+
 notebooks: $(STAMP)
-	@for src in notebooks/[0-9]*.py; do \
-		nb=$${src%.py}.ipynb; echo "== $$nb"; \
-		$(BIN)/jupytext --to ipynb --update --quiet --output $$nb $$src || exit 1; \
-		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-			--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $$nb || exit 1; \
-		$(BIN)/jupytext --sync --quiet $$nb || exit 1; \
-	done
+	@for src in notebooks/[0-9]*.py; do $(call execute_lesson,$${src%.py}) done
+
+notebook: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make notebook NB=01_em_in_1d"; exit 2; }
+	@src=notebooks/$(basename $(notdir $(NB))); $(call execute_lesson,$$src)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
