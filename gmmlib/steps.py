@@ -287,7 +287,14 @@ class ObjectivePanel:
     def __init__(self, ax, steps):
         self.steps = steps
         ll = steps.objectives
-        plot_log_likelihood(ax, ll, color="0.35")
+        # The axes are scaled for the whole run, but only the iterations done
+        # so far are drawn: the panel does not give away what comes next.
+        whole = plot_log_likelihood(ax, ll, color="0.35")
+        ax.relim()
+        ax.autoscale_view()
+        ax.set_autoscale_on(False)
+        whole.remove()
+        (self.past,) = ax.plot([], [], color="0.35", marker="o", ms=4, lw=1.5)
         ax.set_title(steps.objective_name)
         ax.set_ylabel(steps.objective_name)
         if ll.size == 1:
@@ -295,10 +302,12 @@ class ObjectivePanel:
         (self.marker,) = ax.plot([], [], "o", ms=13, color="#d62728",
                                  markeredgecolor="black", zorder=3)
         self.vline = ax.axvline(0, color="#d62728", lw=1, alpha=0.6)
-        self.dynamic = [self.vline, self.marker]
+        self.dynamic = [self.past, self.vline, self.marker]
 
     def update(self, step):
         x = step.params_index
+        done = np.arange(x + 1)
+        self.past.set_data(done, self.steps.objectives[done])
         self.marker.set_data([x], [self.steps.objective(step)])
         self.vline.set_xdata([x, x])
 
