@@ -72,6 +72,22 @@ class SigmaSliderWidget(ImageFallback, widgets.VBox):
         return float(self.slider.value)
 
 
+def _panel_layout(X, height=4.3):
+    """Width ratios of the (data, objective) panels and a figure size for them.
+
+    2-D data are drawn with equal scales on both axes; the data panel is given
+    the shape of the data (width / height of their ranges), so that it is
+    filled by the points rather than by empty margins.
+    """
+    if X.shape[1] != 2:
+        return (3, 2), (11, height)
+    spans = np.ptp(X, axis=0)
+    aspect = float(np.clip(spans[0] / max(spans[1], 1e-12), 0.6, 2.5))
+    objective = 0.85
+    panel_height = height - 1.0                      # title, labels and ticks
+    return (aspect, objective), (round(panel_height * (aspect + objective) + 1.6, 1), height)
+
+
 class Stepper(ImageFallback, widgets.VBox):
     """A figure of an algorithm at one half-step, with a slider, a play button and a readout.
 
@@ -89,14 +105,15 @@ class Stepper(ImageFallback, widgets.VBox):
         What each half-step shows.
     """
 
-    def __init__(self, steps, *, figsize=(11, 4.3), dpi=100, interval=700, note=""):
+    def __init__(self, steps, *, figsize=None, dpi=100, interval=700, note=""):
         self.steps = steps
         self.result = steps.result
         last = self.steps.n_steps - 1
 
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        width_ratios, default_size = _panel_layout(steps.X)
+        self.figure = Figure(figsize=figsize or default_size, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
-        ax_data, ax_objective = self.figure.subplots(1, 2, width_ratios=(3, 2))
+        ax_data, ax_objective = self.figure.subplots(1, 2, width_ratios=width_ratios)
         self._scene = make_scene(ax_data, self.steps)
         self._ll = ObjectivePanel(ax_objective, self.steps)
         self._title = self.figure.suptitle(self.steps[last].label, x=0.02, ha="left")
@@ -221,7 +238,7 @@ class KMeansStepper(Stepper):
         super().__init__(KMeansHalfSteps(check_data(X), result), **kwargs)
 
 
-def em_stepper(X, n_components, *, reference=None, figsize=(11, 4.3), interval=700,
+def em_stepper(X, n_components, *, reference=None, figsize=None, interval=700,
                **fit_options):
     """Fit a mixture by EM and return a widget that steps through it.
 
@@ -232,7 +249,8 @@ def em_stepper(X, n_components, *, reference=None, figsize=(11, 4.3), interval=7
         like the reference's clusters (for the course's data sets pass the
         mixture that generated them, e.g. gmmlib.datasets.THREE_BLOBS_2D), or
         from left to right without one. ``.result`` is the renumbered fit.
-    figsize : size of the figure in inches (at 100 dpi)
+    figsize : size of the figure in inches (at 100 dpi); by default 4.3 high,
+        and for 2-D data as wide as the data's shape needs
     interval : milliseconds between half-steps when playing
     **fit_options : passed to gmmlib.fit (init, max_iter, tol, reg_covar, seed)
 
@@ -256,7 +274,7 @@ def em_stepper(X, n_components, *, reference=None, figsize=(11, 4.3), interval=7
     return EMStepper(X, result, figsize=figsize, interval=interval, note=note)
 
 
-def kmeans_stepper(X, n_clusters, *, reference=None, figsize=(11, 4.3), interval=700,
+def kmeans_stepper(X, n_clusters, *, reference=None, figsize=None, interval=700,
                    **kmeans_options):
     """Run Lloyd's K-means and return a widget that steps through it, like em_stepper.
 
