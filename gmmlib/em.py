@@ -45,6 +45,7 @@ __all__ = [
     "e_step",
     "m_step",
     "log_likelihood",
+    "lower_bound",
     "predict_proba",
     "predict",
     "n_parameters",
@@ -582,6 +583,39 @@ def log_likelihood(X, params):
     big sum). Returns a float.
     """
     return float(log_mixture_density(X, params).sum())
+
+
+def lower_bound(X, params, resp):
+    """EM's lower bound B(q, theta) on the log-likelihood, for responsibilities q = resp.
+
+    B(q, theta) = sum_i sum_k q_ik log(pi_k N(x_i | mu_k, Sigma_k) / q_ik),
+
+    with 0 log 0 = 0 (a q_ik of 0 adds nothing). For any q whose rows sum to 1
+    it is at most log_likelihood(X, params) (Jensen's inequality); the gap is
+    sum_i KL(q_i || r_i), with r = e_step(X, params), so B equals the
+    log-likelihood exactly when q = e_step(X, params). Splitting the log,
+    B = Q(theta) + H(q): the expected complete-data log-likelihood plus the
+    entropy of q. The E-step maximises B over q, the M-step over theta.
+
+    Parameters
+    ----------
+    X : array of shape (N, D), or (N,) for one-dimensional data
+    params : GMMParams
+    resp : array of shape (N, K), non-negative, rows sum to 1
+
+    Returns a float.
+    """
+    X = check_data(X)
+    check_data_matches_params(X, params)
+    resp = check_resp(resp, X.shape[0])
+    if resp.shape[1] != params.n_components:
+        raise ValueError(f"resp has {resp.shape[1]} columns but params has "
+                         f"{params.n_components} components.")
+    log_joint = _log_weighted_densities(X, params)       # log pi_k N(x_i | ...), maybe -inf
+    used = resp > 0
+    terms = np.zeros_like(resp)
+    terms[used] = resp[used] * (log_joint[used] - np.log(resp[used]))
+    return float(terms.sum())
 
 
 def predict_proba(X, params):
