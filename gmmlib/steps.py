@@ -45,9 +45,12 @@ class HalfStep:
     iteration: int  # 0 for the start
     params_index: int  # which entry of result.history is drawn
     resp_index: int | None  # the colours come from history[resp_index]
+    description: str | None = None  # replaces the default text of the label
 
     @property
     def label(self):
+        if self.description is not None:
+            return f"iteration {self.iteration}, {self.description}"
         return {
             "start": "start: initial parameters",
             "E": f"iteration {self.iteration}, E-step: recolour by responsibilities",
@@ -65,6 +68,7 @@ class HalfSteps:
     """
 
     kinds = ("E", "M")
+    descriptions = (None, None)  # texts of the two half-steps' labels (None: the default)
     objective_name = "log-likelihood"
 
     def __init__(self, X, result):
@@ -83,8 +87,8 @@ class HalfSteps:
             return HalfStep(0, "start", 0, 0, None)
         t = (index + 1) // 2
         if index % 2 == 1:
-            return HalfStep(index, self.kinds[0], t, t - 1, t - 1)
-        return HalfStep(index, self.kinds[1], t, t, t - 1)
+            return HalfStep(index, self.kinds[0], t, t - 1, t - 1, self.descriptions[0])
+        return HalfStep(index, self.kinds[1], t, t, t - 1, self.descriptions[1])
 
     def _compute_resp(self, i):
         return _e_step(self.X, self.result.history[i])[0]
@@ -270,6 +274,8 @@ def make_scene(ax, steps, **kw):
         )
     if isinstance(steps, KMeansHalfSteps):
         return KMeansScene(ax, steps, **kw)
+    if hasattr(steps, "make_scene"):  # half-steps that bring their own picture
+        return steps.make_scene(ax, **kw)
     if D == 1:
         return Scene1D(ax, steps, **kw)
     if D == 2:

@@ -288,3 +288,27 @@ def kmeans_stepper(X, n_clusters, *, reference=None, figsize=None, interval=700,
     """
     result = canonical(kmeans(X, n_clusters, **kmeans_options), reference)
     return KMeansStepper(X, result, figsize=figsize, interval=interval)
+
+
+def bound_stepper(x, start, component=0, n_iter=6, *, grid=None, figsize=None, interval=900):
+    """A stepper through EM's lower bound (lesson "Why EM works").
+
+    EM learns only the mean of ``component`` from ``start`` (a 1-D GMMParams;
+    every weight and variance is held), so the log-likelihood is one fixed
+    curve over that mean. At each E-step the bound B(q, .) is redrawn to touch
+    it at the current mean; at each M-step the mean jumps to the top of the
+    bound, where the log-likelihood is at least as high. The right panel is
+    the log-likelihood per iteration.
+
+    x : array of shape (N,) or (N, 1)
+    start : GMMParams of a 1-D mixture
+    component : int, the component whose mean moves
+    n_iter : int, the number of iterations
+    grid : values of the mean to draw (default: around the data and the path)
+
+    Returns a Stepper: display it, move ``.slider``, look at ``.figure``.
+    """
+    from gmmlib.bound import bound_steps
+
+    return Stepper(bound_steps(x, start, component, n_iter, grid), figsize=figsize,
+                   interval=interval)
