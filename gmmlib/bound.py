@@ -156,7 +156,7 @@ class BoundScene:
         self.stem = ax.axvline(grid[0], color="0.5", lw=1, ls=":")
         ax.set_xlabel(rf"mean $\mu_{steps.k}$ of component {steps.k}")
         ax.set_ylabel("log-likelihood and bound")
-        ax.legend(loc="lower center", fontsize=9, ncols=2)
+        ax.legend(loc="upper right", fontsize=9)
         ax.grid(alpha=0.3)
         self.dynamic = [self.bound_line, self.on_curve, self.on_bound, self.stem]
 
