@@ -50,6 +50,8 @@ class HalfStep:
     @property
     def label(self):
         if self.description is not None:
+            if self.kind == "start":
+                return f"start: {self.description}"
             return f"iteration {self.iteration}, {self.description}"
         return {
             "start": "start: initial parameters",
@@ -69,6 +71,7 @@ class HalfSteps:
 
     kinds = ("E", "M")
     descriptions = (None, None)  # texts of the two half-steps' labels (None: the default)
+    start_description = None      # text of the start's label (None: "initial parameters")
     objective_name = "log-likelihood"
 
     def __init__(self, X, result):
@@ -84,7 +87,7 @@ class HalfSteps:
         if not 0 <= index < self.n_steps:
             raise IndexError(f"half-step {index} is outside 0..{self.n_steps - 1}.")
         if index == 0:
-            return HalfStep(0, "start", 0, 0, None)
+            return HalfStep(0, "start", 0, 0, None, self.start_description)
         t = (index + 1) // 2
         if index % 2 == 1:
             return HalfStep(index, self.kinds[0], t, t - 1, t - 1, self.descriptions[0])
@@ -124,6 +127,7 @@ class KMeansHalfSteps(HalfSteps):
     """
 
     kinds = ("assign", "move")
+    start_description = "initial centres"
     objective_name = "inertia"
 
     def _compute_resp(self, i):
