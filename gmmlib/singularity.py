@@ -102,8 +102,9 @@ class SpikeExplorer(SigmaSliderWidget):
         sigma, the log-likelihood, and the term of the point under the spike.
     figure : matplotlib.figure.Figure
         Left: the data and the weighted component densities (log scale, so the
-        base components and the spike both show). Right: the log-likelihood
-        against sigma, with the current sigma marked.
+        base components and the spike both show; the legend in the upper corner
+        away from the spike). Right: the log-likelihood against sigma, with the
+        current sigma marked.
     image : ipywidgets.Image
         The figure as shown.
     lines : list of matplotlib Line2D
@@ -143,7 +144,10 @@ class SpikeExplorer(SigmaSliderWidget):
         ax_d.set_xlabel("x")
         ax_d.set_ylabel("density (log scale)")
         ax_d.set_title("a spike on one data point")
-        ax_d.legend(loc="upper left", fontsize=9)
+        # At small sigma the spike reaches the top of the panel: the legend goes
+        # in the upper corner on the other side of the panel, away from the spike.
+        middle = 0.5 * (self._base_grid[0] + self._base_grid[-1])
+        ax_d.legend(loc="upper right" if x_j < middle else "upper left", fontsize=9)
 
         # Right: the log-likelihood over the slider's whole range, drawn once.
         self._sigmas = np.logspace(min_exponent, max_exponent, 161)

@@ -3,8 +3,8 @@
 #
 # **What you will do.** Build a mixture of three Gaussians, draw data from it, and
 # then forget where the data came from and recover the mixture with the
-# expectation-maximisation (EM) algorithm. You will write every step yourself in
-# plain numpy, with the numbers on screen, before handing the work to `gmmlib`.
+# expectation-maximisation (EM) algorithm. Every step is computed in plain
+# numpy, with the numbers on screen, before the work is handed to `gmmlib`.
 #
 # **What you will learn.**
 # - what a Gaussian mixture is, as a story of how data are generated;
@@ -12,8 +12,8 @@
 # - why EM's log-likelihood never goes down, and when to stop;
 # - why careful code computes densities as logarithms (log-sum-exp).
 #
-# **What you need.** Python and numpy; the normal distribution and what a
-# probability density is. No statistics beyond that.
+# **What you need.** No earlier lesson: this is the first. Python and numpy;
+# the normal distribution and what a probability density is.
 #
 # **Time.** About 45 minutes.
 
@@ -41,7 +41,7 @@ pd.set_option("display.precision", 4)
 #
 # $$\mathcal N(x \mid \mu, \sigma^2) = \frac{1}{\sqrt{2\pi\sigma^2}} \exp\!\left(-\frac{(x-\mu)^2}{2\sigma^2}\right).$$
 #
-# Here are three components. Note that we write down **variances** $\sigma_k^2$;
+# Here are three components. We write down **variances** $\sigma_k^2$;
 # numpy and scipy want the **standard deviation** $\sigma_k$, so we take the square root once, by name.
 
 # %%
@@ -76,16 +76,20 @@ ax.set_title("300 draws and the mixture that made them")
 ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 plt.show()
 
+# %% [markdown]
+# The histogram of the draws follows the black curve, roughly: 300 points are a
+# sample, and this one happens to hold more points from the right-hand
+# component (79) than its weight 0.2 predicts (60). The dashed curves are the
+# three weighted components. Their areas, by the trapezoidal rule on a fine grid:
+
+# %%
 grid = np.linspace(-6, 8, 2001)
 curves = true_weights[:, None] * norm.pdf(grid, loc=true_means[:, None], scale=true_sds[:, None])
 print("area under each weighted curve:", np.trapezoid(curves, grid, axis=1))
 print(f"area under the mixture:         {np.trapezoid(curves.sum(axis=0), grid):.6f}")
 
 # %% [markdown]
-# The histogram of the draws follows the black curve, roughly: 300 points are a
-# sample, and this one happens to hold more points from the right-hand
-# component (79) than its weight 0.2 predicts (60). The dashed curves are the
-# three weighted components, and the areas come out as the weights and 1.
+# They come out as the weights, and the mixture's as 1.
 #
 # ## 2. The chicken-and-egg problem
 #
@@ -100,10 +104,11 @@ for k in range(3):
           f"variance {group.var():.3f}   (true: {true_weights[k]}, {true_means[k]:+}, {true_variances[k]})")
 
 # %% [markdown]
-# (`group.var()` divides by the group size, not by size minus one: this is the
-# maximum-likelihood estimate, and the M-step below divides the same way.) Even
-# with the true labels the estimates are off by a few hundredths: that is what
-# a sample of 300 points allows.
+# (`group.var()` divides by the group size, not by size minus one, and so does
+# the M-step below: dividing by the size gives the variance under which the
+# data are most probable, a notion section 5 makes precise.) Even
+# with the true labels the estimates are off by up to 0.07: that is what a
+# sample of 300 points allows.
 #
 # **If we knew the parameters**, we could work out for each point how probable it
 # is that each component made it. But we know neither. EM breaks the circle by
@@ -122,10 +127,11 @@ variances = np.array([1.0, 1.0, 1.0])
 #
 # The **responsibility** of component $k$ for point $x_i$ is the probability that
 # $k$ made $x_i$, having seen $x_i$, under the current parameters:
-# $r_{ik} = p(z_i = k \mid x_i)$. Bayes' rule turns the *prior* $\pi_k$ (how often $k$
-# makes points at all) into this *posterior*:
+# $r_{ik} = p(z_i = k \mid x_i)$. A superscript $(t)$ marks the parameters after
+# $t$ iterations ($t = 0$: our start; $\sigma_k^{2\,(t)}$ is the variance). Bayes' rule
+# turns the *prior* $\pi_k^{(t)}$ (how often $k$ makes points at all) into this *posterior*:
 #
-# $$r_{ik} = \frac{\pi_k \, \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{\sum_j \pi_j \, \mathcal N(x_i \mid \mu_j, \sigma_j^2)}.$$
+# $$r_{ik} = \frac{\pi_k^{(t)} \, \mathcal N(x_i \mid \mu_k^{(t)}, \sigma_k^{2\,(t)})}{\sum_j \pi_j^{(t)} \, \mathcal N(x_i \mid \mu_j^{(t)}, \sigma_j^{2\,(t)})}.$$
 #
 # The numerator is the weighted density; the denominator is the mixture density $p(x_i)$, which makes each row sum to 1.
 # Here it is for six points, one column per quantity.
@@ -163,7 +169,7 @@ print("gmmlib agrees:", np.allclose(resp_few, gmmlib.e_step(few, gmmlib.GMMParam
 
 # %%
 resp = weights * norm.pdf(x[:, None], loc=means, scale=np.sqrt(variances))
-resp /= resp.sum(axis=1, keepdims=True)
+resp /= resp.sum(axis=1, keepdims=True)  # the E-step for every point: shape (300, 3)
 
 colors = resp @ component_colors(3)
 fig, ax = plt.subplots(figsize=(9, 2.8))
@@ -172,6 +178,7 @@ ax.scatter(x, jitter, c=colors, s=30, edgecolors="white", linewidths=0.3)
 for k, c in enumerate(component_colors(3)):
     ax.axvline(means[k], color=c, ls="--", lw=2, label=f"current mean $\\mu_{k}$")
 ax.set_yticks([])
+ax.set_ylabel("random height")
 ax.set_xlabel("x")
 ax.set_title("points coloured by their responsibilities after the first E-step")
 ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
@@ -188,12 +195,12 @@ plt.show()
 # Treat each $r_{ik}$ as "point $i$ counts as $r_{ik}$ of a point for component $k$", and
 # redo the easy estimates of section 2 with those fractional counts:
 #
-# $$N_k = \sum_i r_{ik}, \qquad \pi_k = \frac{N_k}{N}, \qquad
-#   \mu_k = \frac{1}{N_k}\sum_i r_{ik}\, x_i, \qquad
-#   \sigma_k^2 = \frac{1}{N_k}\sum_i r_{ik}\,(x_i - \mu_k)^2 .$$
+# $$N_k = \sum_i r_{ik}, \qquad \pi_k^{(t+1)} = \frac{N_k}{N}, \qquad
+#   \mu_k^{(t+1)} = \frac{1}{N_k}\sum_i r_{ik}\, x_i, \qquad
+#   \sigma_k^{2\,(t+1)} = \frac{1}{N_k}\sum_i r_{ik}\,\bigl(x_i - \mu_k^{(t+1)}\bigr)^2 .$$
 #
-# The variance uses the **new** mean $\mu_k$, just computed on the line before,
-# and divides by $N_k$ (the maximum-likelihood estimate, as in section 2).
+# The variance uses the **new** mean $\mu_k^{(t+1)}$ (`new_means` below, while
+# `means` still holds $\mu_k^{(t)}$) and divides by $N_k$ as in section 2.
 
 # %%
 N_k = resp.sum(axis=0)
@@ -206,13 +213,20 @@ print("weights   ", new_weights)
 print("means     ", new_means)
 print("variances ", new_variances)
 
-# A classic mistake: the variance around the OLD mean adds (new mean - old mean)^2.
+# %% [markdown]
+# A classic mistake takes the variance around the old mean $\mu_k^{(t)}$. That
+# adds $\bigl(\mu_k^{(t+1)} - \mu_k^{(t)}\bigr)^2$ to every variance, here 0.67 to
+# the left one, whose mean moved from $-3$ to $-2.18$:
+
+# %%
 wrong_variances = (resp * (x[:, None] - means) ** 2).sum(axis=0) / N_k
 print("variances around the old means (wrong):", wrong_variances)
+print("wrong minus right:                     ", wrong_variances - new_variances)
+print("(new mean - old mean)^2:               ", (new_means - means) ** 2)
 
 # %% [markdown]
 # `gmmlib.m_step` does the same. Its `reg_covar` adds a tiny number to every
-# variance to keep it away from zero (lesson 03 explains why); with
+# variance to keep it away from zero (lesson 04 explains why); with
 # `reg_covar=0` it is exactly the formulas above.
 
 # %%
@@ -263,9 +277,8 @@ print(f"gmmlib.log_likelihood after:          {gmmlib.log_likelihood(x, params_1
 
 # %% [markdown]
 # One iteration raised it by about 76. A common mistake takes the log of one big
-# sum over all points instead. That is a different quantity altogether: one log
-# for all 300 points instead of one per point, so it comes out near $+3.7$ where the
-# log-likelihood is near $-625$, and it is not what EM maximises:
+# sum over all points instead: one log for all 300 points, not one per point. It
+# is a different quantity altogether, near $+3.7$ where the log-likelihood is near $-625$:
 
 # %%
 wrong = np.log((new_weights * norm.pdf(x[:, None], loc=new_means, scale=np.sqrt(new_variances))).sum())
@@ -302,9 +315,11 @@ print("variances", v30, "  true", true_variances)
 
 # %% [markdown]
 # The estimates are near the truth but 20-50% off in places (the right-hand
-# variance, 0.16 against 0.25). That is not a failure: EM maximises the
-# likelihood of *this sample*, and by that measure its answer beats both the
-# true parameters and the estimates from the true labels of section 2:
+# variance, 0.16 against 0.25). That is not a failure: EM climbs the
+# likelihood of *this sample* to a maximum (a local one: lesson 04 shows that
+# the likelihood has no global maximum at all), and by that
+# measure its answer beats both the true parameters and the estimates from
+# the true labels of section 2:
 
 # %%
 label_params = [np.array([(z == k).mean() for k in range(3)]),
@@ -322,15 +337,35 @@ ax.set_ylabel("log-likelihood")
 ax.set_title("EM's log-likelihood never goes down")
 ax.grid(alpha=0.3)
 plt.show()
+
+# %% [markdown]
+# The curve rises steeply, then slowly, then steeply again before it flattens.
+# The gains per iteration say by how much:
+
+# %%
 print("never decreases:", np.all(np.diff(lls) >= 0))
 print("gain of each of the first 12 iterations:", np.diff(lls)[:12])
 
 # %% [markdown]
-# The first iteration gains 76; then comes a plateau of gains around 1-2, where
-# the left and middle components slowly sort out which points are whose, a
-# second climb (gains up to 6.6 around iterations 8-10), and only then the
-# flattening. "Never decreases" does not mean "each gain smaller than the last";
-# a long flat stretch is not proof that EM has arrived.
+# The first iteration gains 76; then comes a plateau (iterations 2-7, gains of
+# about 1 to 2.5), a second climb (iterations 8-11, gains up to 6.6), and
+# only then the flattening. The means and variances after 1, 4, 7, 11 and 30
+# iterations show what happens:
+
+# %%
+rows = []
+for n_iter in (1, 4, 7, 11, 30):
+    w_n, m_n, v_n, _ = em_1d(x, weights, means, variances, n_iter=n_iter)
+    rows.append({"iterations": n_iter, **{f"μ{k}": m_n[k] for k in range(3)},
+                 **{f"σ{k}²": v_n[k] for k in range(3)}})
+pd.DataFrame(rows).set_index("iterations")
+
+# %% [markdown]
+# The left component hardly moves (mean $-2.18$ to $-2.09$). The middle and right ones
+# slowly share out the points between 0 and 3: the middle mean creeps from
+# $-0.07$ towards 1 while the right component narrows onto its bump at 4
+# (variance 1.21 to 0.16). So "never decreases" does not mean "each gain smaller
+# than the last", and a nearly flat stretch is no proof that EM has arrived.
 #
 # That EM never lowers the log-likelihood is a theorem, not luck: the E-step
 # builds a lower bound on $\ell$ that touches it at the current parameters, and the
@@ -353,9 +388,8 @@ print("means agree to 1e-12:         ", np.abs(result.params.means[:, 0] - m30).
 # iterations no longer change much: when the **mean log-likelihood per point**
 # changes by less than a tolerance `tol` in two iterations in a row (per point,
 # so the same `tol` suits 100 or 100,000 points), with a cap `max_iter` in case
-# that never happens. (`gmmlib.fit` also checks that the last step moved the
-# parameters no further than such a small change allows; its docstring,
-# `help(gmmlib.fit)`, gives the exact rule.)
+# that never happens. (`gmmlib.fit` also checks that the parameters have
+# stopped moving; `help(gmmlib.fit)` gives the exact rule.)
 
 # %%
 rows = []
@@ -371,25 +405,29 @@ pd.DataFrame(rows)
 # per point. `1e-3` stops at the end of the second climb; beyond `1e-6` the answer
 # hardly changes. With `max_iter=5` the cap stops the run first, and
 # `converged` says so. `gmmlib.fit` uses `tol=1e-6` and `max_iter=100` by
-# default; scikit-learn's `GaussianMixture` (lesson 05) uses a looser `tol=1e-3`.
+# default; scikit-learn's `GaussianMixture` (lesson 08) uses a looser `tol=1e-3`.
 #
 # ## 8. Numerical care: log-sum-exp
 #
-# Densities of far-away points are tiny. At $x = 50$, the three weighted densities
-# are smaller than the smallest positive float and come out as exactly 0, so the
-# responsibility ratio becomes $0/0$. (It happens in real fits too: a narrow
-# component and a point a few units away is enough.)
+# Densities of far-away points are tiny. At $x = 50$, 47 to 53 standard
+# deviations from the means, all three weighted densities are below the
+# smallest positive float and come out as exactly 0, so the responsibility
+# ratio becomes $0/0$. That needs *every* component to underflow at once (one
+# alone would just get responsibility 0), and it happens in real fits too: an
+# outlier far from all the components, or components all much narrower than
+# the spread of the data.
 
 # %%
 far = np.array([50.0])
 with np.errstate(invalid="ignore"):  # numpy would warn about 0/0; we want to see the result
     dens = weights * norm.pdf(far[:, None], loc=means, scale=np.sqrt(variances))
-    print("weighted densities:       ", dens)
-    print("naive responsibilities:   ", dens / dens.sum(axis=1, keepdims=True))
+    print("distance in standard deviations:", (far[:, None] - means) / np.sqrt(variances))
+    print("weighted densities:             ", dens)
+    print("naive responsibilities:         ", dens / dens.sum(axis=1, keepdims=True))
 
 # %% [markdown]
 # In logarithms nothing underflows: $\log \pi_k \mathcal N(50 \mid \dots)$ lies
-# between $-1400$ and $-1100$, perfectly ordinary numbers. To normalise, subtract the
+# between about $-1407$ and $-1107$, perfectly ordinary numbers. To normalise, subtract the
 # largest term $m$ before exponentiating:
 #
 # $$\log \sum_k e^{a_k} = m + \log \sum_k e^{a_k - m}, \qquad m = \max_k a_k,$$
@@ -413,30 +451,33 @@ with np.printoptions(precision=3, suppress=False):
 #
 # ## 9. Step through EM yourself
 #
-# The stepper below runs EM on our data, but from `gmmlib.fit`'s own start
-# rather than our hand-made guess: k-means++ picks three spread-out data points
-# as means, and every component starts with weight 1/3 and the variance of all
-# the data. So its numbers differ from the ones above, and its colours name
-# different components (here orange ends up on the right, green in the middle).
+# The stepper below runs EM on our data from `gmmlib.fit`'s own start, not our
+# hand-made guess: every component starts with weight 1/3 and the variance of
+# all the data, and the means are three data points chosen by **k-means++**
+# (the seeding of K-means, lesson 06): the first at random, each next one with
+# probability proportional to its squared distance from the nearest mean so
+# far, so that they end up spread out. Its numbers therefore differ from ours,
+# but not its colours: `reference=THREE_BUMPS_1D`, the mixture of section 1,
+# numbers the components like the true ones (blue left, orange middle, green
+# right), as in the figures above.
 #
 # Slide through it one **half-step** at a time: step 0 is the start, odd steps
-# are E-steps (the points change colour), even steps are M-steps (the curves
-# move). The red dot marks the log-likelihood of the curves on screen; it moves
-# only at M-steps, because only M-steps change the parameters. Press play, or
-# drag the slider.
+# are E-steps (the points change colour), even steps M-steps (the curves move).
+# The red dot, the log-likelihood of the curves on screen, moves only at
+# M-steps, which alone change the parameters. Press play, or drag the slider.
 
 # %% tags=["nbval-ignore-output"]
+from gmmlib.datasets import THREE_BUMPS_1D
 from gmmlib.widgets import em_stepper
 
-stepper = em_stepper(x, 3, seed=0)
+stepper = em_stepper(x, 3, seed=0, reference=THREE_BUMPS_1D)
 stepper
 
 # %% [markdown]
 # Things to try: at the first E-step the grey points take colours, but only
 # blends, because all three starting components are wide and overlap; find the
-# step where the colours become pure. Compare the size of the first few steps on
-# the log-likelihood curve with the last few. Re-run the cell with `seed=1`, or
-# with 2 or 4 components instead of 3.
+# step where the colours become pure. Re-run the cell with `seed=1`, or with 2
+# or 4 components instead of 3.
 #
 # An instructor can drive it from code, for instance to jump to the first M-step:
 
@@ -458,13 +499,13 @@ stepper.filmstrip([0, 1, 2, 16, stepper.slider.max])
 # - A Gaussian mixture makes a point by picking component $k$ with probability $\pi_k$, then drawing from $\mathcal N(\mu_k, \sigma_k^2)$; its density is $\sum_k \pi_k \mathcal N(x \mid \mu_k, \sigma_k^2)$.
 # - **E-step:** responsibilities $r_{ik} \propto \pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)$, normalised over $k$ (weights included!).
 # - **M-step:** $N_k = \sum_i r_{ik}$, $\pi_k = N_k/N$, weighted means, and weighted variances around the *new* means.
-# - The log-likelihood $\sum_i \log p(x_i)$ never decreases; stop when its mean per point rises by less than `tol`.
+# - The log-likelihood $\sum_i \log p(x_i)$ never decreases as EM climbs to a (local) maximum; stop when its mean per point changes by less than `tol` twice in a row.
 # - Compute densities in log space and normalise with log-sum-exp: far points then get finite, correct responsibilities instead of $0/0$.
 # - Variances and standard deviations are different numbers: scipy's `norm(loc, scale)` takes $\sigma$, not $\sigma^2$.
 #
 # ## Where next
 #
-# Lesson 02 does the same in several dimensions, where each variance becomes a
-# covariance matrix and each component an ellipse. For the theory, see chapter 9
+# Lesson 02, *EM in several dimensions*, does the same with vectors, where each
+# variance becomes a covariance matrix and each component an ellipse. For the theory, see chapter 9
 # of Bishop's *Pattern Recognition and Machine Learning* and chapter 11 of Murphy's
 # *Machine Learning: A Probabilistic Perspective*.

@@ -264,3 +264,51 @@ def test_makefile_installs_the_pinned_pip_first():
     assert any(line.startswith("pip==") for line in pins)
     assert "-c constraints.txt pip\n" in makefile
     assert makefile.index("-c constraints.txt pip\n") < makefile.index('-e ".[notebooks,test]"')
+
+
+# ---------------------------------------------------------------------------
+# Lessons as sittings: the form every lesson follows
+
+
+def lesson_estimate(ipynb_path):
+    """(estimated minutes, stated minutes or None): markdown words / 150, plus
+    one minute per code cell and three more per widget cell."""
+    cells = json.loads(Path(ipynb_path).read_text())["cells"]
+    markdown = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    code = [c for c in cells if c["cell_type"] == "code"]
+    widgets = sum(1 for c in code if any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                                         for o in c.get("outputs", [])))
+    estimate = len(re.findall(r"\w+", markdown)) / 150 + len(code) + 3 * widgets
+    stated = re.search(r"\*\*Time\.\*\* About (\d+) minutes", markdown)
+    return estimate, int(stated.group(1)) if stated else None
+
+
+@for_each("notebook", LESSON_NOTEBOOKS, ids=[p.name for p in LESSON_NOTEBOOKS])
+def test_lesson_is_one_sitting_and_states_its_time(notebook):
+    estimate, stated = lesson_estimate(notebook)
+    assert stated is not None, "the opening must say **Time.** About NN minutes."
+    assert estimate <= 55, f"about {estimate:.0f} minutes: split the lesson"
+    assert abs(stated - estimate) <= 0.2 * estimate, f"states {stated} min, estimate {estimate:.0f}"
+
+
+@for_each("source", LESSON_SOURCES, ids=[p.name for p in LESSON_SOURCES])
+def test_lesson_opens_with_its_plan_and_ends_with_a_summary(source):
+    text = source.read_text()
+    number = source.name[:2]
+    assert re.search(rf"^# # Lesson {number}: ", text, re.M), f"title must be '# Lesson {number}: ...'"
+    for part in ("**What you will do.**", "**What you will learn.**", "**What you need.**", "**Time.**"):
+        assert part in text
+    assert text.index("## Summary") < text.index("## Where next")
+
+
+@for_each("notebook", LESSON_NOTEBOOKS, ids=[p.name for p in LESSON_NOTEBOOKS])
+def test_notebook_names_the_python3_kernel(notebook):
+    """Without a kernelspec, JupyterLab asks which kernel to use and rewrites the file."""
+    kernelspec = json.loads(Path(notebook).read_text())["metadata"].get("kernelspec", {})
+    assert kernelspec.get("name") == "python3", "run `make notebook NB=...`"
+
+
+def test_readme_lists_every_lesson_once():
+    readme = (ROOT / "README.md").read_text()
+    linked = re.findall(r"\]\(notebooks/(\d\d_\w+)\.ipynb\)", readme)
+    assert sorted(linked) == [p.stem for p in LESSON_NOTEBOOKS]

@@ -1,4 +1,4 @@
-"""The spike explorer of lesson 03, driven from code as an instructor would drive it."""
+"""The spike explorer of lesson 04, driven from code as an instructor would drive it."""
 
 import io
 
@@ -98,6 +98,19 @@ def test_explorer_with_a_fitted_base(x):
     assert len(e.lines) == 4
     assert np.isclose(e.log_likelihoods[0],
                       gmmlib.log_likelihood(x, spike_params(x, 2, 1e-3, 0.05, base)))
+
+
+@pytest.mark.parametrize("where", ["smallest", "largest"])
+def test_legend_leaves_the_spike_visible(x, where):
+    """At small sigma the spike reaches the top of the density panel; the
+    legend sits in the upper corner away from it, so it never covers it."""
+    index = int(np.argmin(x) if where == "smallest" else np.argmax(x))
+    e = spike_explorer(x, index, sigma=1e-8)
+    ax = e.lines[-1].axes
+    e.figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    spike_x, _ = ax.transData.transform((x[index], 1.0))
+    assert not legend.x0 - 5 <= spike_x <= legend.x1 + 5
 
 
 def test_static_png_in_the_mime_bundle(explorer):
