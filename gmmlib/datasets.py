@@ -89,7 +89,7 @@ def _stretched_covariance(angle_deg, var_along, var_across):
 
 # Three long, thin, parallel clusters, side by side and tilted by 70 degrees:
 # each is about 6 times longer (standard deviation sqrt(3)) than wide (sqrt(0.08)),
-# and its neighbours are only 2.2 apart. (Lesson 04: where K-means fails.)
+# and its neighbours are only 2.2 apart. (Lesson 07: where K-means fails.)
 STRETCHED_CLUSTERS = GMMParams(
     weights=[1 / 3, 1 / 3, 1 / 3],
     means=[[-2.2, 0.0], [0.0, 0.0], [2.2, 0.0]],
@@ -97,7 +97,7 @@ STRETCHED_CLUSTERS = GMMParams(
 )
 
 # One large, wide cluster (70% of the points, variance 2.5 in every direction)
-# with two small, tight ones (15% each, variance 0.15) on its right. (Lesson 04.)
+# with two small, tight ones (15% each, variance 0.15) on its right. (Lessons 07 and 08.)
 UNEQUAL_CLUSTERS = GMMParams(
     weights=[0.7, 0.15, 0.15],
     means=[[0.0, 0.0], [4.0, 2.5], [4.0, -2.5]],

@@ -226,7 +226,7 @@ print("(new mean - old mean)^2:               ", (new_means - means) ** 2)
 
 # %% [markdown]
 # `gmmlib.m_step` does the same. Its `reg_covar` adds a tiny number to every
-# variance to keep it away from zero (lesson 04 explains why); with
+# variance to keep it away from zero (lesson 05 explains why); with
 # `reg_covar=0` it is exactly the formulas above.
 
 # %%
@@ -316,7 +316,7 @@ print("variances", v30, "  true", true_variances)
 # %% [markdown]
 # The estimates are near the truth but 20-50% off in places (the right-hand
 # variance, 0.16 against 0.25). That is not a failure: EM climbs the
-# likelihood of *this sample* to a maximum (a local one: lesson 04 shows that
+# likelihood of *this sample* to a maximum (a local one: lesson 05 shows that
 # the likelihood has no global maximum at all), and by that
 # measure its answer beats both the true parameters and the estimates from
 # the true labels of section 2:
@@ -369,7 +369,7 @@ pd.DataFrame(rows).set_index("iterations")
 #
 # That EM never lowers the log-likelihood is a theorem, not luck: the E-step
 # builds a lower bound on $\ell$ that touches it at the current parameters, and the
-# M-step maximises that bound. A later lesson draws it.
+# M-step maximises that bound. Lesson 02 draws it.
 #
 # `gmmlib.fit` runs the same loop. Started from the same parameters with
 # `tol=0` (no early stop) and `reg_covar=0`, it retraces our numbers up to
@@ -405,7 +405,7 @@ pd.DataFrame(rows)
 # per point. `1e-3` stops at the end of the second climb; beyond `1e-6` the answer
 # hardly changes. With `max_iter=5` the cap stops the run first, and
 # `converged` says so. `gmmlib.fit` uses `tol=1e-6` and `max_iter=100` by
-# default; scikit-learn's `GaussianMixture` (lesson 08) uses a looser `tol=1e-3`.
+# default; scikit-learn's `GaussianMixture` (lesson 09) uses a looser `tol=1e-3`.
 #
 # ## 8. Numerical care: log-sum-exp
 #
@@ -454,7 +454,7 @@ with np.printoptions(precision=3, suppress=False):
 # The stepper below runs EM on our data from `gmmlib.fit`'s own start, not our
 # hand-made guess: every component starts with weight 1/3 and the variance of
 # all the data, and the means are three data points chosen by **k-means++**
-# (the seeding of K-means, lesson 06): the first at random, each next one with
+# (the seeding of K-means, lesson 07): the first at random, each next one with
 # probability proportional to its squared distance from the nearest mean so
 # far, so that they end up spread out. Its numbers therefore differ from ours,
 # but not its colours: `reference=THREE_BUMPS_1D`, the mixture of section 1,
@@ -505,7 +505,9 @@ stepper.filmstrip([0, 1, 2, 16, stepper.slider.max])
 #
 # ## Where next
 #
-# Lesson 02, *EM in several dimensions*, does the same with vectors, where each
+# Lesson 02, *Why EM works*, shows why the log-likelihood can never go down: the
+# lower bound that each E-step builds and each M-step climbs, drawn exactly. Lesson 03,
+# *EM in several dimensions*, then does the same with vectors, where each
 # variance becomes a covariance matrix and each component an ellipse. For the theory, see chapter 9
 # of Bishop's *Pattern Recognition and Machine Learning* and chapter 11 of Murphy's
 # *Machine Learning: A Probabilistic Perspective*.

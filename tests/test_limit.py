@@ -1,5 +1,5 @@
 """K-means as the small-sigma limit of EM: soft assignments and the sigma explorer of
-lesson 04, driven from code as an instructor would drive it."""
+lesson 08, driven from code as an instructor would drive it."""
 
 import io
 

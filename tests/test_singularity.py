@@ -1,4 +1,4 @@
-"""The spike explorer of lesson 04, driven from code as an instructor would drive it."""
+"""The spike explorer of lesson 05, driven from code as an instructor would drive it."""
 
 import io
 

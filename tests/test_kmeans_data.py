@@ -1,4 +1,4 @@
-"""The data sets of lesson 04: seeded, shaped as documented, and hard for K-means."""
+"""The data sets of lessons 07 and 08 (stretched and unequal clusters): seeded, shaped as documented, and hard for K-means."""
 
 import numpy as np
 import pytest
@@ -48,7 +48,7 @@ def test_unequal_clusters_have_the_documented_sizes_and_spreads():
 
 @pytest.mark.parametrize("make", [stretched_clusters, unequal_clusters])
 def test_kmeans_fails_where_a_full_covariance_mixture_succeeds(make):
-    """What lesson 04 shows: a clear gap in adjusted Rand index on the default data."""
+    """What lesson 07 shows: a clear gap in adjusted Rand index on the default data."""
     X, z = make()
     km = gmmlib.kmeans(X, 3, seed=0)
     gmm = gmmlib.fit(X, 3, seed=0, n_init=5)

@@ -1,7 +1,7 @@
 # %% [markdown]
-# # Lesson 08: Gaussian mixtures with scikit-learn
+# # Lesson 09: Gaussian mixtures with scikit-learn
 #
-# **What you will do.** Hand the EM algorithm you built in lessons 01-05 over to
+# **What you will do.** Hand the EM algorithm you built in lessons 01-06 over to
 # scikit-learn's `GaussianMixture`, learn its methods and its traps, check that
 # it computes the same numbers as `gmmlib`, and compare its four covariance
 # types, including on data where its default stopping rule gives up too soon.
@@ -13,7 +13,7 @@
 # - what the covariance types `full`, `tied`, `diag` and `spherical` assume;
 # - why `converged_ = True` with the default `tol=1e-3` can still be a wrong fit.
 #
-# **What you need.** Lessons 01 and 02 (EM and its ellipses); lessons 06 and 07
+# **What you need.** Lessons 01 and 03 (EM and its ellipses); lessons 07 and 08
 # for k-means, scikit-learn's default start, and the plateau on which EM can
 # crawl. The scikit-learn pattern `model.fit(X)` then `model.predict(X)`.
 #
@@ -44,7 +44,7 @@ pd.set_option("display.precision", 4)
 # %% [markdown]
 # ## 1. A first fit
 #
-# We use the three clusters of lesson 02: 500 points in the plane, made by a
+# We use the three clusters of lesson 03: 500 points in the plane, made by a
 # known mixture so that we can judge the answers. A scikit-learn estimator is
 # set up with its options first, and learns from data in `fit`. Every random
 # choice it makes (here, the k-means run that starts EM) follows `random_state`,
@@ -72,14 +72,14 @@ print(f"agreement of predict(X) with the true labels (adjusted Rand index): "
 # the run: whether EM met its stopping rule, after how many iterations, and
 # the log-likelihood it reached, as a mean per point. (For plain EM that
 # number is the log-likelihood itself: right after an E-step, the lower bound
-# that EM climbs touches the log-likelihood. The name suits the Bayesian
-# mixture of lesson 09, which shares the code and can only compute a bound.)
-# EM stopped after 4 iterations. The adjusted Rand index (ARI) of lesson 06
+# that EM climbs touches the log-likelihood: lesson 02. The name suits the Bayesian
+# mixture of lesson 10, which shares the code and can only compute a bound.)
+# EM stopped after 4 iterations. The adjusted Rand index (ARI) of lesson 07
 # compares the predicted clusters with the true labels whatever their
 # numbers; 0.93 is close agreement.
 #
 # The true means are $(0, 0)$, $(3, 0.5)$ and $(1, 4)$: all three were found,
-# in an order of scikit-learn's choosing (label switching, lesson 03). The
+# in an order of scikit-learn's choosing (label switching, lesson 04). The
 # course numbers the components of every fit by one rule, so that a cluster
 # keeps its colour in every figure: `canonical` from `gmmlib.components`
 # matches them with the clusters of the mixture that made the data,
@@ -108,10 +108,10 @@ plt.show()
 # %% [markdown]
 # The 1-sd (solid) and 2-sd (dashed) ellipses sit on the three clouds: blue on
 # the cluster at the origin, orange on the one to its right, green on the one
-# at the top, as in lesson 02. Points take blended colours only where two
+# at the top, as in lesson 03. Points take blended colours only where two
 # clouds meet.
 #
-# `predict` and `predict_proba` are lesson 02's hard and soft assignments:
+# `predict` and `predict_proba` are lesson 03's hard and soft assignments:
 # the most probable component of each point, and the probability of each component.
 # `score_samples` is the log of the mixture density, $\log p(x_i)$, one number per point.
 # scikit-learn answers in its own numbering, so we translate with `perm`:
@@ -136,7 +136,7 @@ print("gmmlib agrees:", np.allclose(gm.predict_proba(new)[:, perm], gmmlib.predi
 # tilted towards $(6, 6)$. The mixture's log-density there, `score_samples`
 # $= -29.4$ against $-2.4$ at $(0, 0)$, tells the real story: $(6, 6)$ is very
 # unlikely under the whole mixture. A component owning a point does not make
-# the point typical; lesson 09 turns that into an anomaly detector.
+# the point typical; lesson 10 turns that into an anomaly detector.
 #
 # ## 2. Two traps: `score` and `sample`
 #
@@ -152,7 +152,7 @@ print(f"gmmlib.log_likelihood(X, .): {gmmlib.log_likelihood(X, params):.4f}")
 
 # %% [markdown]
 # An average makes scores of data sets of different sizes comparable (the
-# held-out scores of lesson 09 use it), but comparing `gm.score` with a total
+# held-out scores of lesson 10 use it), but comparing `gm.score` with a total
 # from another library, or with a BIC, silently mixes a number with one $N = 500$ times larger.
 #
 # The same goes for `lower_bound_`: it is the mean log-likelihood per point,
@@ -273,7 +273,7 @@ print(f"BIC of the fit: gmmlib {gmmlib.bic(X, ours.params):.4f}   scikit-learn {
 # the last bits of a float, no more. The second check confirms section 2:
 # after 20 iterations, `lower_bound_` is the log-likelihood of the parameters
 # of iteration 19, divided by $N$, the one the last E-step saw. The last line
-# uses the Bayesian information criterion (BIC, lesson 09: the log-likelihood
+# uses the Bayesian information criterion (BIC, lesson 10: the log-likelihood
 # with a charge for every parameter), computed by each library for its own
 # fit: the same number.
 #
@@ -281,7 +281,7 @@ print(f"BIC of the fit: gmmlib {gmmlib.bic(X, ours.params):.4f}   scikit-learn {
 # that changed the mean log-likelihood by less than `tol`. gmmlib stops there
 # too when that last iteration also changed it by less than `tol` and barely
 # moved the parameters, which is the usual case; where the log-likelihood can
-# fall (`reg_covar` or a prior, lesson 05), it goes on until the parameters settle.
+# fall (`reg_covar` or a prior, lesson 06), it goes on until the parameters settle.
 
 # %%
 ours_tol = gmmlib.fit(X, 3, init=start, tol=1e-3)
@@ -404,10 +404,10 @@ print("equal to 1e-12:", np.abs(average - one_more.covariances_).max() < 1e-12)
 # is 0.035), and on these data `tied` looks almost like `spherical` and scores
 # almost the same. The mean log-likelihood per point (the score in the
 # titles) is highest for `full`, which assumes the least; whether its extra
-# parameters are worth it is the question of lesson 09.
+# parameters are worth it is the question of lesson 10.
 #
 # `tied` earns its place when the clusters really do share one shape. The
-# stretched clusters of lessons 06 and 07 were made that way: three copies of
+# stretched clusters of lessons 07 and 08 were made that way: three copies of
 # one long, tilted covariance. We fit `tied` and `full` there with
 # scikit-learn's defaults (one k-means start, `tol=1e-3`), with five starts,
 # and with one start and a strict `tol=1e-6`:
@@ -427,7 +427,7 @@ pd.DataFrame(rows).set_index(["type", "n_init", "tol"]).round(4)
 # %% [markdown]
 # With the defaults, both types stop after 8 or 9 iterations, report
 # `converged_ = True`, and get the clusters wrong (ARI 0.43). It is tempting
-# to blame the k-means start: lesson 06 showed k-means splitting these clusters
+# to blame the k-means start: lesson 07 showed k-means splitting these clusters
 # wrongly. But the start is not the culprit. The **same** single start with
 # `tol=1e-6` finds the true clusters (ARI 1) with both types, after 25
 # iterations for `tied` and 80 for `full`. Five starts with the default `tol`
@@ -435,7 +435,7 @@ pd.DataFrame(rows).set_index(["type", "n_init", "tol"]).round(4)
 #
 # To see where EM stopped, replay scikit-learn's run in gmmlib. Its start is
 # one k-means run (`KMeans(n_init=1)` with the same `random_state`) turned into
-# parameters by one M-step with the hard responsibilities, as in lesson 07:
+# parameters by one M-step with the hard responsibilities, as in lesson 08:
 
 # %%
 km_labels = KMeans(3, n_init=1, random_state=0).fit(Xs).labels_    # scikit-learn's k-means start
@@ -466,7 +466,7 @@ plt.show()
 # %% [markdown]
 # From iteration 8 on, each iteration gains less than $10^{-3}$ per point;
 # scikit-learn notices one iteration later and stops after iteration 9 (the
-# dashed line), with the wrong split. This is the plateau of lesson 07, near
+# dashed line), with the wrong split. This is the plateau of lesson 08, near
 # $-3.62$ per point (about $-1627$ in total). EM creeps along it for some 60
 # more iterations: from about iteration 45 the split slowly changes (the ARI
 # rises) at almost no gain in log-likelihood, and after iteration 70 EM
@@ -500,7 +500,7 @@ plt.show()
 # %% [markdown]
 # On the left, one shared tilted ellipse fits all three clusters; on the right,
 # three separately estimated ellipses come out almost the same. Both fits find
-# the true clusters (ARI 1), coloured as in lessons 06 and 07 (blue on the
+# the true clusters (ARI 1), coloured as in lessons 07 and 08 (blue on the
 # left, orange in the middle, green on the right). `full` scores a little
 # higher on the data it was fitted to, as a freer model found from the same
 # start usually does, but it spends 6 more parameters on that, and the BIC
@@ -518,7 +518,7 @@ plt.show()
 #
 # ## Where next
 #
-# Lesson 09, *Choosing K and using a fitted mixture*, asks how many
+# Lesson 10, *Choosing K and using a fitted mixture*, asks how many
 # components and which covariance type the data support (BIC, AIC and a
 # held-out log-likelihood), looks at scikit-learn's starts and restarts, and
 # puts a fitted mixture to work: anomaly detection, new samples, a Bayesian

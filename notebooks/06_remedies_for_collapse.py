@@ -1,7 +1,7 @@
 # %% [markdown]
-# # Lesson 05: Remedies for collapse
+# # Lesson 06: Remedies for collapse
 #
-# **What you will do.** Take the fit that collapsed in lesson 04 and repair it
+# **What you will do.** Take the fit that collapsed in lesson 05 and repair it
 # four different ways: add a small number to every variance, put a prior on
 # the covariances, restart the collapsed component, and use fewer components.
 # Then compare what each repair does to the same data, and end with a property
@@ -14,9 +14,9 @@
 # - why fewer components help although the likelihood stays unbounded, and why the log-likelihood cannot rank fits when spikes are possible;
 # - why a mixture always has $K!$ equally good labellings.
 #
-# **What you need.** Lesson 04 (the spike, and EM collapsing) and lesson 01
-# (the E-step and the M-step). Lesson 02 (ellipses) helps for the
-# two-dimensional example of section 4, lesson 03 (label switching) for section 7.
+# **What you need.** Lesson 05 (the spike, and EM collapsing) and lesson 01
+# (the E-step and the M-step). Lesson 03 (ellipses) helps for the
+# two-dimensional example of section 4, lesson 04 (label switching) for section 7.
 #
 # **Time.** About 45 minutes.
 
@@ -40,13 +40,13 @@ np.set_printoptions(precision=4, suppress=True)
 pd.set_option("display.precision", 4)
 
 # %% [markdown]
-# ## 1. Where lesson 04 left us
+# ## 1. Where lesson 05 left us
 #
 # The same 24 measurements: two groups, around $-2$ and $2$, and a straggler
 # $x_j = -3.1$ a little apart from the left one. The reference fit `two` has two
 # components, 0 (blue) for the left group and 1 (orange) for the right. With
 # three components and `reg_covar=0`, EM from the start `seed=1` put the spare
-# component on the straggler and collapsed. As in lesson 04, every fit with
+# component on the straggler and collapsed. As in lesson 05, every fit with
 # three components is renumbered like the groups of `two`: the component closest
 # to the left group is 0 (blue), the one closest to the right group 1 (orange),
 # and the spare one 2 (green).
@@ -68,7 +68,7 @@ print(f"three components: collapse at iteration {collapse.iteration}; means just
 
 # %% [markdown]
 # Component 2 is the one on the straggler (in `fit`'s numbering as in ours,
-# lesson 04, section 5), with a variance heading to 0.
+# lesson 05, section 5), with a variance heading to 0.
 #
 # ## 2. Remedy 1: add $\varepsilon$ to every variance, `reg_covar`
 #
@@ -125,7 +125,7 @@ print(f"reg_covar=0.1, change of the log-likelihood in the last iteration: {np.d
 # the log-likelihood of the data together with their labels, averaged over labels
 # drawn with the probabilities $r_{ik}$ (the *expected complete-data
 # log-likelihood*; up to a term that does not depend on $\theta$, it is the lower
-# bound of lesson 01). With $\varepsilon$ added, the new variances no longer
+# bound $B(q, \theta)$ of lesson 02, which the M-step maximises). With $\varepsilon$ added, the new variances no longer
 # maximise $Q$, and the guarantee is gone. Here the log-likelihood rises for
 # twelve iterations and then falls a little at every one; the printed change of
 # the last is $-1.2 \times 10^{-5}$. A fall is not convergence: `gmmlib` stops only
@@ -190,10 +190,10 @@ print("inverse-gamma(nu/2, scale Psi/2) at the same:", invgamma(nu / 2, scale=ps
 
 # %% [markdown]
 # **Why this stops the spike.** As $\sigma_k \to 0$, the log-likelihood can gain at most
-# about $-\log\sigma_k$ (lesson 04, section 2), while the log-prior contains
+# about $-\log\sigma_k$ (lesson 05, section 2), while the log-prior contains
 # $-\Psi/(2\sigma_k^2)$, which goes to $-\infty$ far faster than $-\log\sigma_k$ goes to
 # $+\infty$. So the MAP objective is bounded above and has a maximum: the spike
-# now loses. Check it on lesson 04's spike (weight $0.05$ on the straggler, added
+# now loses. Check it on lesson 05's spike (weight $0.05$ on the straggler, added
 # to the two components of `two`) by adding the log-prior of its three variances:
 
 # %%
@@ -240,7 +240,7 @@ print(f"prior mean Psi / (nu - D - 1) = {psi / (nu - D - 1):.4f}, prior mode Psi
 print(f"a component with N_k = 1 keeps a variance of at least Psi / (1 + nu + D + 1) = {psi / (1 + nu + D + 1):.4f}")
 
 # %% [markdown]
-# Redo the M-step that collapsed in lesson 04 (section 6), with the prior: the
+# Redo the M-step that collapsed in lesson 05 (section 6), with the prior: the
 # E-step of iteration 43 on the last good parameters, then both updates.
 
 # %%
@@ -324,7 +324,7 @@ print(f"largest change of a mean or variance: {largest_change:.3f}")
 #
 # ### On our 24 points: the straggler pulls it back
 #
-# First our data, with the same start as in lesson 04 and the default stopping rule:
+# First our data, with the same start as in lesson 05 and the default stopping rule:
 
 # %%
 restarted = canonical(gmmlib.fit(x, 3, reg_covar=0, seed=1, on_collapse="reinit"), reference=two.params)
@@ -400,10 +400,10 @@ plt.show()
 # rewarding a spike, and EM keeps finding one. `gmmlib` stops after 2 restarts
 # with a clear error instead of restarting forever.
 #
-# ### Lesson 04's two round clusters, where restarting works
+# ### Lesson 05's two round clusters, where restarting works
 #
 # For a collapse that *is* an accident, go back to the two-dimensional data of
-# lesson 04 (section 7): two well-separated round clusters of 25 points each,
+# lesson 05 (section 7): two well-separated round clusters of 25 points each,
 # and four components started on four random data points. There, component 3
 # (in our numbering: left cluster 0, right cluster 1, spare components after
 # them from left to right) flattened onto the line through two points and
@@ -448,7 +448,7 @@ two_2d = canonical(gmmlib.fit(X2, 2, reg_covar=0, seed=3), reference=X2_clusters
 print(f"K = 2: converged {two_2d.converged} after {two_2d.n_iter} iterations, "
       f"log-likelihood {two_2d.log_likelihoods[-1]:.3f}")
 print(f"free parameters: K = 4 {gmmlib.n_parameters(rescued.params)}, K = 2 {gmmlib.n_parameters(two_2d.params)}")
-print(f"BIC (lesson 09), lower is better: K = 4 rescued {gmmlib.bic(X2, rescued.params):.1f}, "
+print(f"BIC (lesson 10), lower is better: K = 4 rescued {gmmlib.bic(X2, rescued.params):.1f}, "
       f"K = 2 {gmmlib.bic(X2, two_2d.params):.1f}")
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.8), sharex=True, sharey=True, layout="constrained")
@@ -470,12 +470,12 @@ plt.show()
 # data pulls a component onto a point, so a second chance was all EM needed to
 # finish; but its spare components found thin lines of points, not clusters.
 # The two-component fit has a lower log-likelihood, $-154.11$ against $-137.50$,
-# with 12 fewer parameters, and the BIC of lesson 09, which charges for
+# with 12 fewer parameters, and the BIC of lesson 10, which charges for
 # parameters, prefers it ($351.3$ against $365.0$).
 #
 # ### Duplicated points: restarting cannot help
 #
-# The duplicated zeros of lesson 04 (section 8) collapsed component 2 at
+# The duplicated zeros of lesson 05 (section 8) collapsed component 2 at
 # iteration 39. Restarting it:
 
 # %%
@@ -503,7 +503,7 @@ for it in (38, 39, 84, 85, dup_run.n_iter):
 # The data have two groups, and the third component was spare from the start.
 # Our reference fit, `two`, is this remedy: it converged in a handful of
 # iterations with `reg_covar=0` and no help at all. It does not make the
-# likelihood bounded: the argument of lesson 04 (section 2) works for any $K \ge 2$, since one
+# likelihood bounded: the argument of lesson 05 (section 2) works for any $K \ge 2$, since one
 # component can sit on the straggler while the other looks after the rest.
 # `gmmlib.singularity.spike_log_likelihoods` computes exactly that two-component
 # mixture, one broad component with the data's mean and variance plus a spike:
@@ -519,7 +519,7 @@ for sigma, total in zip(spike_sigmas, totals):
 # has no ceiling. What fewer components change is the path: with no spare
 # component, every component is needed to cover a group of points, and EM is far
 # less likely to wander onto a spike. Too many components is the most common
-# cause of collapse, and lesson 09 shows how to choose $K$ (BIC, held-out likelihood).
+# cause of collapse, and lesson 10 shows how to choose $K$ (BIC, held-out likelihood).
 #
 # ## 6. The remedies side by side
 #
@@ -598,7 +598,7 @@ for perm in itertools.permutations(range(3)):
 # The parameters of a mixture are therefore **not identifiable** from the data:
 # only the set of components is. This is why two runs of EM from different
 # starts can return the same answer in a different order, the *label switching*
-# of lesson 03 (section 2), why fits are compared component by component only after
+# of lesson 04 (section 2), why fits are compared component by component only after
 # matching them (`gmmlib.components.match_components`), and why this course
 # renumbers every fit with `canonical` before drawing it.
 #
@@ -613,10 +613,10 @@ for perm in itertools.permutations(range(3)):
 #
 # ## Where next
 #
-# Lesson 06, *K-means as hard EM*, meets the most popular clustering method and
-# finds EM in it; lesson 07 then shows that K-means is what EM becomes when
+# Lesson 07, *K-means as hard EM*, meets the most popular clustering method and
+# finds EM in it; lesson 08 then shows that K-means is what EM becomes when
 # every component shares one spherical variance that shrinks to zero, a much
-# tamer way of letting variances go to 0 than the collapse of lesson 04.
+# tamer way of letting variances go to 0 than the collapse of lesson 05.
 # For the theory of singularities and MAP-EM, see section 9.2.1 of Bishop's
 # *Pattern Recognition and Machine Learning* and the part of chapter 11 of
 # Murphy's *Machine Learning: A Probabilistic Perspective* on MAP estimation for mixtures.

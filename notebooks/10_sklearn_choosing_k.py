@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 09: Choosing K and using a fitted mixture
+# # Lesson 10: Choosing K and using a fitted mixture
 #
 # **What you will do.** Ask scikit-learn's `GaussianMixture` how many
 # components and which covariance type the data support, see what its
@@ -14,8 +14,8 @@
 # - what `BayesianGaussianMixture` assumes, and how much its prior matters;
 # - why the best density need not be the grouping you have in mind.
 #
-# **What you need.** Lesson 08 (`GaussianMixture`, its traps, covariance
-# types). Lessons 03-05 help for local optima and singularities, lessons 06
+# **What you need.** Lesson 09 (`GaussianMixture`, its traps, covariance
+# types). Lessons 04-06 help for local optima and singularities, lessons 07
 # and 07 for k-means and its small-sigma limit.
 #
 # **Time.** About 45 minutes.
@@ -43,7 +43,7 @@ use_course_style()
 np.set_printoptions(precision=4, suppress=True)
 pd.set_option("display.precision", 4)
 
-X, z = three_blobs_2d(500, seed=0)          # lesson 08's three clusters
+X, z = three_blobs_2d(500, seed=0)          # lesson 09's three clusters
 N = X.shape[0]
 gm = GaussianMixture(3, random_state=0).fit(X)   # and its first fit (full covariances, K = 3)
 TYPES = ["full", "tied", "diag", "spherical"]
@@ -55,10 +55,10 @@ TYPES = ["full", "tied", "diag", "spherical"]
 # one (give a component weight 0, or make the covariances equal), so in
 # principle its best fit to the training data is at least as good, and the
 # log-likelihood alone always asks for more. Two cautions from earlier
-# lessons: a mixture's likelihood has no best fit at all (lesson 04: a
+# lessons: a mixture's likelihood has no best fit at all (lesson 05: a
 # component shrinking onto one point sends it to infinity; `reg_covar` keeps
 # each fit finite), and EM only finds a local optimum, which depends on the
-# start and on where `tol` stops it (lessons 03 and 08). So the fits EM
+# start and on where `tol` stops it (lessons 04 and 09). So the fits EM
 # actually finds usually, not always, improve with freedom. Two criteria add
 # a penalty for the number of free parameters $p$ (lower is better):
 #
@@ -88,7 +88,7 @@ print(f"AIC: by hand {-2 * ell + 2 * p:.4f}   gmmlib {gmmlib.aic(X, full_params)
 # (section 2) and record the log-likelihood and the three judges: 32
 # settings, two fits each (one on all the data for BIC and AIC, one on the
 # training part for the held-out score). The criteria assume that each fit
-# has reached its optimum, so we pass `tol=1e-6` (lesson 08 showed the
+# has reached its optimum, so we pass `tol=1e-6` (lesson 09 showed the
 # default stopping early); that makes this cell take half a minute.
 
 # %%
@@ -227,9 +227,9 @@ print(f"tol=1e-10: lower_bound_ {reference.lower_bound_:.4f} after {reference.n_
 # takes one M-step, so the component's mean is that point and its covariance
 # is only `reg_covar` times the identity, $10^{-6} I$ (one point has no
 # scatter). With such tiny, equal, round
-# components, the first E-step is lesson 07's $\sigma \to 0$ limit: every
+# components, the first E-step is lesson 08's $\sigma \to 0$ limit: every
 # point goes entirely to the nearest centre, the assignment step of k-means
-# (lesson 06). One iteration shows it: its M-step returns exactly the
+# (lesson 07). One iteration shows it: its M-step returns exactly the
 # fractions and means of the nearest-centre groups.
 
 # %%
@@ -257,7 +257,7 @@ print("converged_:", g.converged_, "  n_iter_:", g.n_iter_)
 # %% [markdown]
 # Three copies of the same component barely pull apart in one
 # iteration, the gain stays below `tol=1e-3`, and scikit-learn declares
-# `converged_ = True` on a useless fit: a plateau again, as on lesson 08's
+# `converged_ = True` on a useless fit: a plateau again, as on lesson 09's
 # stretched clusters. Two remedies: a stricter `tol` lets EM creep off the
 # plateau, and `n_init` runs EM from several starts and keeps the one with the
 # best `lower_bound_`:
@@ -342,7 +342,7 @@ print("flagged:", flagged.sum(), "of", N)
 # ### Generating new data
 #
 # A fit is a generative model: `sample` draws new points by lesson 01's story,
-# a component by its weight, then a point from its Gaussian. Shuffled (lesson 08:
+# a component by its weight, then a point from its Gaussian. Shuffled (lesson 09:
 # `sample` returns them grouped), 500 samples look like the 500 data points:
 
 # %%
@@ -390,7 +390,7 @@ print("largest mean difference: ", f"{np.abs(refit.means - fitted.means).max():.
 # `n_components`. **Variational inference** fits, instead of one best set of
 # parameters, an approximate posterior distribution over them of a simple
 # factorised form, by an EM-like loop that raises a lower bound on the
-# evidence $\log p(X)$ (the `lower_bound_` of lesson 08's section 1). Give it
+# evidence $\log p(X)$ (lesson 02's bound, with $q$ restricted; the `lower_bound_` of lesson 09's section 1). Give it
 # more components than needed, here 10, and it drives the weights of the
 # superfluous ones towards zero. A plain mixture with $K = 10$ has no such
 # pressure and uses all ten:
@@ -453,7 +453,7 @@ print("components with weight > 0.01:", (generous.weights_ > 0.01).sum())
 # each of three species. We fit a 3-component mixture without telling it the
 # species, number its components from left to right (by the mean of the first
 # measurement, sepal length), and compare them with the species by the ARI of
-# lesson 06 and a cross-table.
+# lesson 07 and a cross-table.
 
 # %%
 iris = load_iris()
@@ -559,8 +559,8 @@ print("full covariances, BIC for K = 1..5:",
 # yourself (section 2).
 #
 # To see again what the library does for you: lesson 01 derives the E- and M-steps,
-# lesson 02 the covariances and the ellipses, lessons 04 and 05 what `reg_covar`
-# prevents, and lessons 06 and 07 relate k-means, the default start of
+# lesson 03 the covariances and the ellipses, lessons 05 and 06 what `reg_covar`
+# prevents, and lessons 07 and 08 relate k-means, the default start of
 # `GaussianMixture`, to EM. For the theory, see Bishop's *Pattern Recognition
 # and Machine Learning* (section 4.4.1 for BIC; section 10.2 for a variational
 # Bayesian mixture with a Dirichlet prior on the weights, scikit-learn's

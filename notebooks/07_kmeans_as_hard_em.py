@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 06: K-means as hard EM
+# # Lesson 07: K-means as hard EM
 #
 # **What you will do.** Run K-means, the most popular clustering method, and
 # see that it is EM in disguise: the same two alternating steps, with every
@@ -13,8 +13,8 @@
 # - which assumptions hide inside "nearest centre", and the data that break them;
 # - what soft probabilities tell you about points between clusters that hard labels hide.
 #
-# **What you need.** Lessons 01 and 02 (responsibilities, the M-step,
-# covariance ellipses, `predict_proba`) and lesson 03 (restarts with `n_init`).
+# **What you need.** Lessons 01 and 03 (responsibilities, the M-step,
+# covariance ellipses, `predict_proba`) and lesson 04 (restarts with `n_init`).
 #
 # **Time.** About 35 minutes.
 
@@ -64,10 +64,10 @@ pd.set_option("display.precision", 4)
 # every distance alike and cannot change which one is smallest. K-means *is*
 # hard EM for this mixture, at every $\sigma$. Ordinary, soft EM for the same
 # mixture is a different algorithm, which turns into K-means only in the limit
-# $\sigma \to 0$; that is lesson 07. What K-means does not have at all is
+# $\sigma \to 0$; that is lesson 08. What K-means does not have at all is
 # weights or covariances to estimate: every cluster is only a centre.
 #
-# We use the data of lesson 02 and three starting centres picked by k-means++
+# We use the data of lesson 03 and three starting centres picked by k-means++
 # (the same seeding `gmmlib.fit` uses). `canonical` numbers the clusters like
 # the components of the mixture that drew the data (`THREE_BLOBS_2D`), the
 # course's rule, so that each cluster keeps its colour from lesson to lesson.
@@ -168,7 +168,7 @@ pd.DataFrame(rows)
 # shifts the objective without changing which labels and centres are best.
 # (EM proper maximises a different quantity, the log-likelihood
 # $\sum_i \log \sum_k \pi_k \mathcal N(x_i \mid c_k, \sigma^2 I)$, in which
-# $\sigma$ does matter; lesson 07 takes that road.)
+# $\sigma$ does matter; lesson 08 takes that road.)
 #
 # The first iteration does most of the work (from 1352 down to 857); the last
 # iterations shave off fractions. K-means stops when an assignment changes no
@@ -243,7 +243,7 @@ for name, (Xd, zd) in data_sets.items():
 # %% [markdown]
 # We fit both models with three clusters to each set. Both get ten starts and
 # keep their best: K-means the run with the lowest inertia, the mixture the
-# fit with the highest log-likelihood (`n_init`, lesson 03). Each result is
+# fit with the highest log-likelihood (`n_init`, lesson 04). Each result is
 # renumbered by `canonical` with the mixture that drew the data as reference,
 # so that blue, orange and green mean the same cluster for the truth, for
 # K-means and for the mixture. First K-means, printing where each of the ten
@@ -301,7 +301,7 @@ plt.show()
 # cross, so the borders between shades are the perpendicular bisectors
 # K-means draws. The mixture panels (right) show the 1-standard-deviation
 # (solid) and 2-standard-deviation (dashed) ellipses of each component, and
-# colour each point by its responsibilities, as in lesson 02: the few points
+# colour each point by its responsibilities, as in lesson 03: the few points
 # with a blended colour are the ones the mixture is unsure about.
 #
 # Top row: K-means finds the left cluster, but cuts the other two *across*
@@ -397,6 +397,6 @@ with pd.option_context("display.float_format", "{:.4f}".format):
 #
 # ## Where next
 #
-# Lesson 07, K-means as a limit, keeps the soft E-step instead: EM for the
+# Lesson 08, K-means as a limit, keeps the soft E-step instead: EM for the
 # same mixture, with $\sigma$ shrinking, turns into K-means as
 # $\sigma \to 0$ (with a slider). It then uses K-means to give EM a head start.

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 02: EM in several dimensions
+# # Lesson 03: EM in several dimensions
 #
 # **What you will do.** Take the EM algorithm of lesson 01 from a line to a
 # plane. Each component becomes a cloud of points with a shape and a tilt,
@@ -453,7 +453,7 @@ print("log-likelihoods agree to 1e-6:", np.abs(lls_20 - by_gmmlib.log_likelihood
 # 1-sd (solid) and 2-sd (dashed) ellipse around its mean (the cross), and the
 # log-likelihood panel is on the right; both axes of the data panel have the
 # same scale, so circles look round and tilts are true. Step 0 is the start chosen by k-means++
-# (lesson 03 compares it with random starts), odd steps are E-steps (the colours change),
+# (lesson 04 compares it with random starts), odd steps are E-steps (the colours change),
 # even steps M-steps (the ellipses move).
 #
 # The stepper's rule for the colours: **an E-step recolours the points by the
@@ -476,7 +476,7 @@ stepper
 # Things to try: find the first step at which the three colours are pure;
 # watch the top cluster's ellipse tilt at the M-steps; re-run with `init="random"`, `seed=10`
 # and `max_iter=500` (that run needs 132 iterations, more than the default `max_iter=100`;
-# lesson 03 explains what you see). An instructor can jump anywhere from code:
+# lesson 04 explains what you see). An instructor can jump anywhere from code:
 
 # %%
 stepper.slider.value = 6
@@ -569,7 +569,7 @@ print("without the weights (wrong):  ", without[2], "-> component", np.argmax(wi
 #
 # ## Where next
 #
-# Lesson 03, *Starting points, label switching and Old Faithful*, asks how much the
+# Lesson 04, *Starting points, label switching and Old Faithful*, asks how much the
 # start matters: random and k-means++ starts, local optima and restarts, fits that number
 # the same clusters differently, and a first real data set, the eruptions of the Old
 # Faithful geyser. For the theory of this lesson, see section 2.3 (the Gaussian distribution)

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 04: Singularities
+# # Lesson 05: Singularities
 #
 # **What you will do.** Take a small data set, put a very narrow Gaussian on
 # one of its points, and watch the log-likelihood climb as far as you like.
@@ -15,7 +15,7 @@
 # - why duplicated points invite a collapse.
 #
 # **What you need.** Lesson 01 (the E-step, the M-step and the log-likelihood).
-# Lesson 02 (the multivariate normal and its ellipses) for the two-dimensional
+# Lesson 03 (the multivariate normal and its ellipses) for the two-dimensional
 # example of section 7.
 #
 # **Time.** About 45 minutes.
@@ -397,7 +397,7 @@ print("new variances of components 0 and 1 above it:", bool(np.all(ml_variances[
 # $10^{-6}$ across, say) is not called a collapse.
 #
 # The error message offers four ways out. Three of them are the remedies of
-# lesson 05: `reg_covar`, a `covariance_prior` and fewer components. The
+# lesson 06: `reg_covar`, a `covariance_prior` and fewer components. The
 # fourth, rescaling the data, is for data in extreme units, so small that their
 # squares underflow in floating point; it cannot cure a spike, because both
 # thresholds scale with the data, and a variance of zero stays zero in any unit.
@@ -449,9 +449,9 @@ plt.show()
 # Component 3 did not shrink onto a point: it holds two points, and its
 # ellipse has flattened onto the **line through them** (the long red line).
 # One of its variances (an eigenvalue of $\Sigma_3$, the squared length of a
-# semi-axis of its ellipse, lesson 02, section 2) is still about $12$, the other is
+# semi-axis of its ellipse, lesson 03, section 2) is still about $12$, the other is
 # already about $3 \times 10^{-5}$. The determinant $|\Sigma_3|$ in the normal density
-# (lesson 02, section 1) is going to 0, and the density on that line to
+# (lesson 03, section 1) is going to 0, and the density on that line to
 # infinity, exactly as $1/\sigma$ did in section 2.
 #
 # Redo the M-step of iteration 32, which failed, and apply the three tests of
@@ -520,7 +520,7 @@ print(f"at iteration {dup_before.n_iter}: means {dup_before.params.means[:, 0]},
 #
 # ## Where next
 #
-# Lesson 05, *Remedies for collapse*, repairs the collapsing fit of this
+# Lesson 06, *Remedies for collapse*, repairs the collapsing fit of this
 # lesson four ways (adding $\varepsilon$ to every variance, a prior on the
 # covariances, restarting the collapsed component, fewer components) and
 # compares what each does to the same data. For the theory of singularities,

@@ -1,7 +1,7 @@
 # %% [markdown]
-# # Lesson 03: Starting points, label switching and Old Faithful
+# # Lesson 04: Starting points, label switching and Old Faithful
 #
-# **What you will do.** Run EM on the three clusters of lesson 02 from a hundred
+# **What you will do.** Run EM on the three clusters of lesson 03 from a hundred
 # different starts and watch a few of them end in a worse fit; compare two fits that
 # found the same clusters under different numbers; then fit the eruptions of the Old
 # Faithful geyser, the classic two-cluster data set, and read the fit back in minutes.
@@ -11,7 +11,7 @@
 # - label switching: why the components of a fit have no fixed numbers, and how to line two fits up;
 # - why real data are often standardised before fitting, and how to convert the fit back.
 #
-# **What you need.** Lesson 02: the E- and M-steps with matrices, the covariance
+# **What you need.** Lesson 03: the E- and M-steps with matrices, the covariance
 # ellipses, and how the stepper colours the points.
 #
 # **Time.** About 30 minutes.
@@ -32,7 +32,7 @@ np.set_printoptions(precision=4, suppress=True)
 pd.set_option("display.precision", 4)
 
 # %% [markdown]
-# We start from the data and the fit of lesson 02: the 500 points from three Gaussians,
+# We start from the data and the fit of lesson 03: the 500 points from three Gaussians,
 # and the fit of its stepper, `gmmlib.fit(X, 3, seed=0)`. As in every figure of the course,
 # `canonical(..., THREE_BLOBS_2D)` numbers the components like the three Gaussians that made
 # the data: blue (0) the bottom-left cluster, orange (1) the right one, green (2) the top one.
@@ -294,7 +294,7 @@ fig.suptitle("EM on Old Faithful: the start and iterations 1, 2, 5 and 20")
 fig
 
 # %% [markdown]
-# The panels follow the stepper's rule (lesson 02, section 4): an M-step panel shows the new ellipses
+# The panels follow the stepper's rule (lesson 03, section 4): an M-step panel shows the new ellipses
 # in the colours of the E-step before it, i.e. the responsibilities under the
 # previous parameters. At the start the two circles sit where there is no data, and every point is
 # grey. After one iteration both components have rushed into the data as long, overlapping ellipses
@@ -385,7 +385,7 @@ print(f"correlation over all 272 eruptions: {faithful['eruptions'].corr(faithful
 #
 # ## Where next
 #
-# Lesson 04, *Singularities*, looks at what can go wrong beyond a bad start: a component can
+# Lesson 05, *Singularities*, looks at what can go wrong beyond a bad start: a component can
 # shrink onto a single point and drive the log-likelihood to infinity. For the theory of
 # this lesson, see section 9.2 of Bishop's *Pattern Recognition and Machine Learning*.
 # R's `faithful` data, our 272 rows, are the version of Härdle (1991), *Smoothing Techniques

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 07: K-means as a limit
+# # Lesson 08: K-means as a limit
 #
 # **What you will do.** Keep EM soft this time. Take the mixture behind
 # K-means, round components that share one variance and weigh the same, and
@@ -12,9 +12,9 @@
 # - why the weights stop mattering in that limit, and how much they matter before it;
 # - how to start EM from a K-means solution, what that buys, and what it can cost.
 #
-# **What you need.** Lesson 06 (K-means as hard EM, and the data where it
-# fails); lessons 01 and 02 (responsibilities, the M-step); lesson 03
-# (local optima and restarts with `n_init`); lesson 05 (`reg_covar`).
+# **What you need.** Lesson 07 (K-means as hard EM, and the data where it
+# fails); lessons 01 and 03 (responsibilities, the M-step); lesson 04
+# (local optima and restarts with `n_init`); lesson 06 (`reg_covar`).
 #
 # **Time.** About 30 minutes.
 
@@ -39,7 +39,7 @@ np.set_printoptions(precision=4, suppress=True)
 pd.set_option("display.precision", 4)
 
 # %% [markdown]
-# We start where lesson 06 started: K-means on the three blobs from seed 1,
+# We start where lesson 07 started: K-means on the three blobs from seed 1,
 # its clusters numbered (and coloured) like the components that drew the
 # data, and the two data sets on which K-means failed.
 
@@ -53,7 +53,7 @@ print(f"K-means: {km.n_iter} iterations, final inertia {km.inertia:.4f}")
 # %% [markdown]
 # ## 1. K-means as a limit of the mixture
 #
-# Lesson 06 showed that K-means is *hard* EM for a mixture with components
+# Lesson 07 showed that K-means is *hard* EM for a mixture with components
 # $\mathcal N(c_k, \sigma^2 I)$ and weights $1/K$, at any $\sigma$. Now run
 # ordinary, *soft* EM on that mixture, and **hold $\sigma$ and the weights
 # fixed**: the only parameters EM may change are the centres $c_k$. Its
@@ -209,11 +209,11 @@ for sigma in (1.0, 0.1, 0.01):
 #
 # So two facts sit side by side. *Hard* EM for a mixture of round components
 # that share one fixed variance and weigh the same is K-means at any
-# $\sigma$ (lesson 06). *Soft* EM for the same mixture, with $\sigma$ and the
+# $\sigma$ (lesson 07). *Soft* EM for the same mixture, with $\sigma$ and the
 # weights held fixed, becomes K-means only as $\sigma \to 0$, and in that
 # limit the values of the weights no longer matter. Full EM lets go of each
 # restriction: it estimates a covariance per component, so clusters may be
-# stretched or of different spread (lesson 06, section 3), and it estimates
+# stretched or of different spread (lesson 07, section 3), and it estimates
 # the weights, which at any real spread move the borders towards the rarer
 # clusters. That is why it survives where K-means fails.
 #
@@ -225,7 +225,7 @@ for sigma in (1.0, 0.1, 0.01):
 # with K-means' hard responsibilities ($r_{ik} = 1$ if point $i$ is in cluster
 # $k$, else 0): the weights become the cluster fractions $N_k / N$, the means
 # the cluster means (K-means' final centres), the covariances the
-# within-cluster covariances, plus the small `reg_covar` (lesson 05) that
+# within-cluster covariances, plus the small `reg_covar` (lesson 06) that
 # `gmmlib.m_step` adds to the diagonal at every M-step.
 
 # %%
@@ -300,7 +300,7 @@ print(f"default start, iteration 50: log-likelihood {runs['stretched', 'default'
 
 # %% [markdown]
 # Both runs pass over the same plateau near $-1627$, where the mixture holds
-# a wrong split much like K-means' in lesson 06 (ARI about 0.52 at iteration
+# a wrong split much like K-means' in lesson 07 (ARI about 0.52 at iteration
 # 50): lesson 01's plateau again. From the
 # default start EM climbs onto it within about 10 iterations and then creeps
 # along it for some 80 more before it finds the way up to $-1418.25$ (with
@@ -309,7 +309,7 @@ print(f"default start, iteration 50: log-likelihood {runs['stretched', 'default'
 # at once, and EM leaves it after about 15 iterations.
 #
 # That is not a guarantee. When K-means' answer is wrong in the way of
-# lesson 06, EM starts inside K-means' mistake and must climb out of it, and
+# lesson 07, EM starts inside K-means' mistake and must climb out of it, and
 # it may instead settle in the local optimum next door. Here is another draw
 # of the stretched data (`seed=2`), fitted from six seeds with each start:
 
@@ -333,13 +333,13 @@ with pd.option_context("display.float_format", "{:.4f}".format, "display.width",
 
 # %% [markdown]
 # K-means alone is wrong from every seed (ARI between 0.44 and 0.52: the split
-# of lesson 06). The default start finds the right clusters (ARI 1,
+# of lesson 07). The default start finds the right clusters (ARI 1,
 # log-likelihood $-1450.06$) from five seeds of six. The K-means start finds
 # them from only three: from seeds 2, 4 and 5 EM climbs out of K-means'
 # mistake, from seeds 0, 1 and 3 it stays near K-means' wrong split, with an
 # ARI near 0.52 and a log-likelihood about 170 lower.
 #
-# The remedy of lesson 03 applies to both starts: several starts, keeping the
+# The remedy of lesson 04 applies to both starts: several starts, keeping the
 # one with the highest log-likelihood. For the default start that is
 # `gmmlib.fit(X, K, n_init=...)`. For the K-means start, `n_init` does not
 # apply (a start given as parameters is one start); instead run K-means from
@@ -361,13 +361,13 @@ print(f"best of six default starts (n_init=6): log-likelihood {restarted.log_lik
 #
 # ## Summary
 #
-# - Soft EM for components $\mathcal N(c_k, \sigma^2 I)$, with the weights and $\sigma$ held fixed and only the centres estimated, becomes K-means as $\sigma \to 0$: the responsibilities harden, the mean update becomes the K-means move, and the whole run ends at K-means' centres. (Hard EM for the same mixture is K-means at any $\sigma$, lesson 06.)
+# - Soft EM for components $\mathcal N(c_k, \sigma^2 I)$, with the weights and $\sigma$ held fixed and only the centres estimated, becomes K-means as $\sigma \to 0$: the responsibilities harden, the mean update becomes the K-means move, and the whole run ends at K-means' centres. (Hard EM for the same mixture is K-means at any $\sigma$, lesson 07.)
 # - In the limit the weights no longer matter; at a real $\sigma$ they shift each border towards the lighter component, by $\sigma^2 \lvert\log(\pi_j/\pi_k)\rvert / \lVert c_j - c_k \rVert$.
 # - K-means clusters give a start for EM: one M-step with the hard responsibilities (fractions, centres, within-cluster covariances + `reg_covar`). It often saves iterations, but it can also hand EM K-means' mistakes: run it from several seeds and keep the best fit.
 #
 # ## Where next
 #
-# Lesson 08, scikit-learn's `GaussianMixture`, meets K-means again: it is
+# Lesson 09, scikit-learn's `GaussianMixture`, meets K-means again: it is
 # that class's default start. Its four covariance types (full, tied,
 # diagonal, spherical) relax the full mixture in different ways, and none of
 # them is the K-means model: even `"spherical"`, the closest, gives each

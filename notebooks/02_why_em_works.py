@@ -1,0 +1,415 @@
+# %% [markdown]
+# # Lesson 02: Why EM works: the lower bound
+#
+# **What you will do.** Take the data of lesson 01 and prove, with numbers on
+# screen at every line, that an EM iteration can never lower the log-likelihood.
+# Then draw the proof: the log-likelihood as a curve, and beneath it the
+# *lower bound* that each E-step builds and each M-step climbs, exactly, not as a sketch.
+#
+# **What you will learn.**
+# - Jensen's inequality for the logarithm, and how it turns the log-likelihood into a lower bound $B(q, \theta)$;
+# - that the gap between the two is a sum of Kullback-Leibler divergences, zero exactly when $q$ is the E-step's responsibilities;
+# - that the M-step maximises the bound, and the four-line proof that EM never goes down;
+# - why EM can be slow, why it stops at stationary points, and what generalised EM, MAP-EM,
+#   variational inference and scikit-learn's `lower_bound_` have to do with the bound.
+#
+# **What you need.** Lesson 01 (responsibilities, the M-step, the log-likelihood).
+# Logarithms and sums; nothing else.
+#
+# **Time.** About 35 minutes.
+
+# %%
+import numpy as np
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import gmmlib
+from gmmlib.bound import bound_along_mean, em_for_means, log_likelihood_along_mean
+from gmmlib.datasets import THREE_BUMPS_1D, three_bumps_1d
+from gmmlib.plotting import component_colors, use_course_style
+
+use_course_style()
+np.set_printoptions(precision=4, suppress=True)
+pd.set_option("display.precision", 4)
+
+# %% [markdown]
+# ## 1. The question
+#
+# In lesson 01 the log-likelihood $\ell(\theta) = \sum_i \log \sum_k \pi_k
+# \mathcal N(x_i \mid \mu_k, \sigma_k^2)$ rose at every one of EM's iterations.
+# Here are the same kind of data (300 points from three bumps, `three_bumps_1d`)
+# and a deliberately poor start, and ten iterations of `gmmlib.fit` with no
+# stopping rule and no `reg_covar`, so that we see plain EM:
+
+# %%
+x, _ = three_bumps_1d()
+start = gmmlib.GMMParams.from_1d(weights=[1 / 3, 1 / 3, 1 / 3], means=[-4.0, 0.5, 3.0],
+                                 variances=[1.0, 1.0, 1.0])
+run = gmmlib.fit(x, 3, init=start, max_iter=10, tol=0, reg_covar=0)
+print("log-likelihood after each iteration:", run.log_likelihoods.round(2))
+print("smallest change:", f"{np.diff(run.log_likelihoods).min():.4f}")
+assert np.all(np.diff(run.log_likelihoods) > 0)
+
+# %% [markdown]
+# Not once did it go down. Nothing in the E-step or the M-step *looks* like it
+# is climbing $\ell$: the E-step computes probabilities, the M-step weighted
+# averages. The reason is a function that sits below $\ell$ and that the two steps
+# push up in turn. To build it we need one inequality.
+#
+# ## 2. Jensen's inequality for the logarithm
+#
+# The logarithm bends downwards (it is *concave*). So the log of an average is
+# at least the average of the logs: for positive numbers $a_k$ and weights
+# $q_k \ge 0$ with $\sum_k q_k = 1$,
+#
+# $$\log \sum_k q_k a_k \;\ge\; \sum_k q_k \log a_k ,$$
+#
+# with equality when all the $a_k$ with $q_k > 0$ are equal. In a picture with
+# two numbers: the chord between $(a_1, \log a_1)$ and $(a_2, \log a_2)$ lies
+# under the curve.
+
+# %%
+a = np.array([0.5, 6.0])
+q = np.array([0.3, 0.7])
+t = np.linspace(0.2, 7, 300)
+
+fig, ax = plt.subplots(figsize=(7, 4))
+ax.plot(t, np.log(t), color="black", lw=2.5, label=r"$\log t$")
+ax.plot(a, np.log(a), "o-", color="0.5", label="chord between the two points")
+ax.plot(q @ a, np.log(q @ a), "o", ms=10, color="#2ca02c", label=r"$\log \sum_k q_k a_k$ (on the curve)")
+ax.plot(q @ a, q @ np.log(a), "s", ms=9, color="#d62728", label=r"$\sum_k q_k \log a_k$ (on the chord)")
+ax.vlines(q @ a, q @ np.log(a), np.log(q @ a), color="#d62728", ls=":")
+ax.set_xlabel("$t$")
+ax.set_ylabel(r"$\log t$")
+ax.set_title("Jensen: the log of an average is above the average of the logs")
+ax.legend(loc="lower right", fontsize=10)
+plt.show()
+print(f"log of the average {np.log(q @ a):.4f} >= average of the logs {q @ np.log(a):.4f}")
+
+# %% [markdown]
+# The green dot (the log of the average $\sum_k q_k a_k = 4.35$) sits on the
+# curve, the red square (the average of the logs) on the chord below it.
+#
+# ## 3. The lower bound
+#
+# Take one point $x_i$ and *any* numbers $q_{i0}, \dots, q_{i,K-1} \ge 0$ that
+# sum to 1, positive wherever $\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2) > 0$.
+# Multiply and divide by them inside the log, then use Jensen with $a_k =
+# \pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2) / q_{ik}$:
+#
+# $$\log p(x_i) = \log \sum_k q_{ik} \,\frac{\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{q_{ik}}
+# \;\ge\; \sum_k q_{ik} \log \frac{\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{q_{ik}} .$$
+#
+# Summed over the points, this is the **lower bound**
+#
+# $$B(q, \theta) = \sum_i \sum_k q_{ik} \log \frac{\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{q_{ik}}
+# \;\le\; \ell(\theta),$$
+#
+# for every $\theta = (\pi, \mu, \sigma^2)$ and every table $q$ whose rows sum to 1 (a term with
+# $q_{ik} = 0$ counts as 0, the limit of $q \log q$). The table $q$ has the shape of the
+# responsibilities, but it can be anything. Let us compute $B$ for a random $q$, in plain numpy and
+# with `gmmlib.lower_bound`:
+
+# %%
+theta = start
+rng = np.random.default_rng(1)
+q_random = rng.random((x.size, 3))
+q_random /= q_random.sum(axis=1, keepdims=True)            # rows sum to 1
+
+log_joint = gmmlib.component_log_densities(x, theta) + np.log(theta.weights)  # log pi_k N(x_i | ...)
+B_numpy = np.sum(q_random * (log_joint - np.log(q_random)))
+B_gmmlib = gmmlib.lower_bound(x, theta, q_random)
+ell = gmmlib.log_likelihood(x, theta)
+print(f"B(q_random, theta) = {B_numpy:.4f} (numpy)  {B_gmmlib:.4f} (gmmlib)")
+print(f"log-likelihood     = {ell:.4f}")
+assert np.isclose(B_numpy, B_gmmlib) and B_numpy < ell
+
+# %% [markdown]
+# The bound is below the log-likelihood, as promised, and far below: a random
+# $q$ is a poor guess of which component made which point.
+#
+# ## 4. The gap is a divergence
+#
+# How far below? Write the responsibilities of lesson 01 as
+# $r_{ik} = \pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2) / p(x_i)$, so that
+# $\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2) = p(x_i)\, r_{ik}$. Put that into $B$:
+#
+# $$B(q, \theta) = \sum_i \sum_k q_{ik} \Big(\log p(x_i) + \log \frac{r_{ik}}{q_{ik}}\Big)
+# = \ell(\theta) - \sum_i \underbrace{\sum_k q_{ik} \log \frac{q_{ik}}{r_{ik}}}_{\mathrm{KL}(q_i \,\|\, r_i)} .$$
+#
+# (The first part uses $\sum_k q_{ik} = 1$.) The gap $\ell - B$ is a sum over points of
+# the **Kullback-Leibler divergence** of $q_i$ from $r_i$: a measure of how different two
+# distributions over the $K$ components are, never negative, and zero only when they are equal.
+
+# %%
+r = gmmlib.e_step(x, theta)
+kl_per_point = np.sum(q_random * (np.log(q_random) - np.log(r)), axis=1)
+print(f"gap l - B            = {ell - B_gmmlib:.4f}")
+print(f"sum of KL(q_i || r_i) = {kl_per_point.sum():.4f}")
+print("every KL(q_i || r_i) >= 0:", bool(np.all(kl_per_point >= 0)))
+assert np.isclose(ell - B_gmmlib, kl_per_point.sum())
+
+# %% [markdown]
+# ## 5. The E-step makes the bound touch
+#
+# The gap vanishes when every $q_i$ equals $r_i$: when $q$ is the table of
+# responsibilities. So for fixed $\theta$, the best bound over all $q$ is
+# obtained at $q = r$, and there it *equals* the log-likelihood. This is what the
+# E-step computes. Said as a picture: after the E-step the bound **touches** $\ell$
+# at the current parameters.
+
+# %%
+B_at_r = gmmlib.lower_bound(x, theta, r)
+print(f"B(r, theta) = {B_at_r:.6f}")
+print(f"l(theta)    = {ell:.6f}")
+assert np.isclose(B_at_r, ell, rtol=0, atol=1e-9)
+
+# %% [markdown]
+# ## 6. The M-step climbs the bound
+#
+# Now hold $q$ fixed and look at $B$ as a function of $\theta$. Split the log of the
+# fraction:
+#
+# $$B(q, \theta) = \underbrace{\sum_i \sum_k q_{ik} \log \big(\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)\big)}_{Q(\theta)}
+# \;\underbrace{-\; \sum_i \sum_k q_{ik} \log q_{ik}}_{H(q)} .$$
+#
+# The second part, the *entropy* of $q$, does not depend on $\theta$. The first,
+# $Q(\theta)$, is the log-likelihood we would have if each point belonged to
+# component $k$ with weight $q_{ik}$: the *expected complete-data
+# log-likelihood*. Maximising it over $\theta$ is a weighted version of fitting
+# one Gaussian per component, and the answer is lesson 01's M-step: $N_k =
+# \sum_i q_{ik}$, $\pi_k = N_k / N$, the weighted mean, and the weighted variance
+# around that new mean. Check it: perturb the M-step's answer in a few ways and
+# watch $B$ go down every time.
+
+# %%
+new = gmmlib.m_step(x, r, reg_covar=0)
+B_new = gmmlib.lower_bound(x, new, r)
+
+
+def nudged(params, d_means=(0, 0, 0), var_factor=(1, 1, 1), d_weight=0.0):
+    """params with the means shifted, the variances scaled and weight moved from 2 to 0."""
+    w = params.weights + np.array([d_weight, 0.0, -d_weight])
+    return gmmlib.GMMParams.from_1d(w, params.means[:, 0] + np.array(d_means),
+                                    params.covariances[:, 0, 0] * np.array(var_factor))
+
+
+tries = {"the M-step's answer": new,
+         "mean 0 moved by +0.1": nudged(new, d_means=(0.1, 0, 0)),
+         "mean 1 moved by -0.1": nudged(new, d_means=(0, -0.1, 0)),
+         "variance 1 times 1.2": nudged(new, var_factor=(1, 1.2, 1)),
+         "variance 2 times 0.8": nudged(new, var_factor=(1, 1, 0.8)),
+         "0.02 of weight 2 given to 0": nudged(new, d_weight=0.02)}
+table = pd.DataFrame({"B(r, theta)": {name: gmmlib.lower_bound(x, p, r) for name, p in tries.items()}})
+table["change"] = table["B(r, theta)"] - B_new
+display(table)
+assert np.all(table["change"].iloc[1:] < 0)
+
+# %% [markdown]
+# Every change of the M-step's parameters lowers the bound: with $q$ held, the
+# weighted estimates are its maximum. (This is also why `reg_covar` costs EM its
+# guarantee, as lesson 06 shows: adding $\varepsilon$ to each variance moves the
+# M-step away from the maximum of $B$.)
+#
+# ## 7. The proof in four lines
+#
+# Write $\theta^{(t)}$ for the parameters before an iteration, $q^{(t)}$ for the
+# responsibilities the E-step computes from them, and $\theta^{(t+1)}$ for the
+# M-step's answer. Then
+#
+# $$\ell(\theta^{(t+1)}) \;\overset{(1)}{\ge}\; B(q^{(t)}, \theta^{(t+1)})
+# \;\overset{(2)}{\ge}\; B(q^{(t)}, \theta^{(t)}) \;\overset{(3)}{=}\; \ell(\theta^{(t)}) ,$$
+#
+# because (1) $B$ is below $\ell$ for every $q$ and $\theta$ (section 3); (2) the M-step
+# maximises $B(q^{(t)}, \cdot)$, so it is at least as high as at the old parameters (section 6);
+# (3) the E-step made the bound touch at $\theta^{(t)}$ (section 5). Hence (4):
+# $\ell(\theta^{(t+1)}) \ge \ell(\theta^{(t)})$. Each line, for the first three
+# iterations of section 1:
+
+# %%
+rows = []
+for t_ in range(3):
+    before, after = run.history[t_], run.history[t_ + 1]
+    q_t = gmmlib.e_step(x, before)
+    rows.append({"t": t_, "l(theta_t+1)": gmmlib.log_likelihood(x, after),
+                 "B(q_t, theta_t+1)": gmmlib.lower_bound(x, after, q_t),
+                 "B(q_t, theta_t)": gmmlib.lower_bound(x, before, q_t),
+                 "l(theta_t)": gmmlib.log_likelihood(x, before)})
+proof = pd.DataFrame(rows).set_index("t")
+display(proof)
+assert np.all(proof.iloc[:, 0] >= proof.iloc[:, 1]) and np.all(proof.iloc[:, 1] >= proof.iloc[:, 2])
+assert np.allclose(proof.iloc[:, 2], proof.iloc[:, 3])
+
+# %% [markdown]
+# Read each row from right to left: the bound touches (columns 4 and 3 agree),
+# the M-step climbs it (column 2 is above column 3), and the log-likelihood at
+# the new parameters is above the bound there (column 1 above column 2). The
+# climb of the bound is usually only part of the gain: at the new parameters
+# the old responsibilities are no longer the posterior, the gap is positive again,
+# and the next E-step closes it.
+#
+# ## 8. The picture, exactly
+#
+# Textbooks draw this with a sketch. We can draw the real curves if the
+# parameters have one dimension. So let EM learn only the **mean of component 0**:
+# its weight and variance, and the other two components, stay where the data were
+# made (`THREE_BUMPS_1D`), and the start puts $\mu_0$ at $-4$. Then $\ell(\mu_0)$ is one
+# fixed curve, and with $q$ fixed the bound is exactly a parabola in $\mu_0$, with its
+# top at the weighted mean $\sum_i q_{i0} x_i / \sum_i q_{i0}$. That is still
+# EM: the E-step is the same, and the M-step maximises $B$ over the one
+# parameter it may change.
+
+# %%
+held = gmmlib.GMMParams(THREE_BUMPS_1D.weights, [[-4.0], [1.0], [4.0]], THREE_BUMPS_1D.covariances)
+one_mean = em_for_means(x, held, components=(0,), n_iter=6)
+print("mu_0 after each iteration:", np.array([p.means[0, 0] for p in one_mean.history]).round(4))
+print("log-likelihood:           ", one_mean.log_likelihoods.round(2))
+
+# %% [markdown]
+# Slide through the half-steps. At an **E-step** the dashed bound is redrawn so
+# that it touches the black log-likelihood at the current $\mu_0$ (the two dots
+# coincide). At an **M-step** $\mu_0$ jumps to the top of that parabola: the blue
+# dot on the bound rises, and the black dot above it, on $\ell$, rises further.
+
+# %% tags=["nbval-ignore-output"]
+from gmmlib.widgets import bound_stepper
+
+stepper = bound_stepper(x, held, component=0, n_iter=6)
+stepper
+
+# %% [markdown]
+# Without a running kernel, the first half-steps side by side:
+
+# %%
+fig = stepper.filmstrip([0, 1, 2, 3, 4])
+fig
+
+# %% [markdown]
+# At step 1 the parabola touches the curve at $\mu_0 = -4$, on the left slope
+# of the peak. At step 2 the mean jumps to the parabola's top, $-2.42$; the
+# log-likelihood there is far above the bound. At step 3 a new parabola
+# touches at the new place, and by step 4 the mean, $-2.08$, is within $0.07$
+# of the peak of $\ell$ (near $-2.01$), where the two curves are nearly the same shape.
+#
+# ## 9. Two means at once
+#
+# With two free means, $\ell(\mu_0, \mu_1)$ is a surface; here are its contours
+# and EM's path over them, when components 0 and 1 both start in the wrong place.
+
+# %%
+held2 = gmmlib.GMMParams(THREE_BUMPS_1D.weights, [[-4.0], [3.0], [4.0]], THREE_BUMPS_1D.covariances)
+two_means = em_for_means(x, held2, components=(0, 1), n_iter=12)
+path = np.array([p.means[[0, 1], 0] for p in two_means.history])
+
+g0, g1 = np.linspace(-5, 0.5, 70), np.linspace(-2, 4.5, 70)
+
+
+def at(m0, m1):
+    """held2 with means 0 and 1 set to m0 and m1."""
+    return gmmlib.GMMParams(held2.weights, [[m0], [m1], [4.0]], held2.covariances)
+
+
+surface = np.array([[gmmlib.log_likelihood(x, at(m0, m1)) for m0 in g0] for m1 in g1])
+q0 = gmmlib.e_step(x, held2)                         # the first E-step's responsibilities
+bowl = np.array([[gmmlib.lower_bound(x, at(m0, m1), q0) for m0 in g0] for m1 in g1])
+
+fig, ax = plt.subplots(figsize=(8, 6))
+filled = ax.contourf(g0, g1, surface, levels=np.linspace(surface.max() - 700, surface.max(), 15),
+                     cmap="viridis", extend="min")
+fig.colorbar(filled, ax=ax, label=r"log-likelihood $\ell(\mu_0, \mu_1)$")
+ax.contour(g0, g1, bowl, levels=np.linspace(bowl.max() - 600, bowl.max() - 5, 6),
+           colors="white", linestyles="--", linewidths=1.2)
+ax.plot([], [], "w--", label=r"bound $B(q^{(0)}, \cdot)$ of the first E-step")
+ax.plot(path[:, 0], path[:, 1], "o-", color="#d62728", ms=5, label="EM's path (one dot per iteration)")
+ax.plot(*path[0], "s", ms=9, color="#d62728", label="start")
+ax.set_xlabel(r"$\mu_0$ (blue component)")
+ax.set_ylabel(r"$\mu_1$ (orange component)")
+ax.set_title("EM on two means: the log-likelihood and the first bound")
+ax.legend(loc="upper left", facecolor="0.85")
+plt.show()
+print("path:", path.round(2).tolist()[:4], "...", path[-1].round(3).tolist())
+
+# %% [markdown]
+# The white dashed ellipses are the contours of the first E-step's bound: a
+# paraboloid (an upturned bowl) that touches the surface at the start, and whose
+# top is the second dot of the path. Every later step does the same from the dot
+# before it. Far from the peak the steps are long; near it they shorten. A short look at why they can
+# become *very* short is the first of the consequences.
+#
+# ## 10. What the bound explains
+#
+# **EM can be slow.** The bound's parabola in $\mu_k$ has curvature
+# $N_k / \sigma_k^2$ (the second derivative of $-\sum_i q_{ik}(x_i - \mu_k)^2 / 2\sigma_k^2$).
+# The log-likelihood is flatter than that wherever components overlap, because a
+# point shared by two components can be claimed by either. A bound much more curved
+# than $\ell$ has its top close to where it touches, so each M-step is a short
+# step. The more the components overlap, the slower EM crawls, as on the plateaus
+# of lessons 01 and 08. Compare well-separated and overlapping bumps:
+
+# %%
+def iterations_to_converge(separation):
+    """EM iterations for two unit-variance bumps `separation` apart (same seed, same start)."""
+    rng_sep = np.random.default_rng(2)
+    data = np.concatenate([rng_sep.normal(0, 1, 200), rng_sep.normal(separation, 1, 200)])
+    guess = gmmlib.GMMParams.from_1d([0.5, 0.5], [data.min(), data.max()], [1.0, 1.0])
+    return gmmlib.fit(data, 2, init=guess, tol=1e-8, max_iter=5000, reg_covar=0).n_iter
+
+
+speed = pd.DataFrame({"distance between the bumps (in sd)": [6, 4, 3, 2],
+                      "EM iterations (tol=1e-8)": [iterations_to_converge(s) for s in (6, 4, 3, 2)]})
+display(speed)
+assert speed.iloc[:, 1].is_monotonic_increasing
+
+# %% [markdown]
+# **EM stops at stationary points.** When the M-step returns the parameters it
+# started from, the bound's top is where it touches $\ell$, and there the slope of
+# $\ell$ is zero. That is a local maximum, or, rarely, a saddle point, never
+# necessarily the best answer (lesson 04 shows EM stuck from bad starts, and
+# lesson 05 that the likelihood may have no maximum at all).
+#
+# **Generalised EM.** The proof only needs line (2): *some* increase of the bound.
+# An M-step that raises $B$ without maximising it still never lowers $\ell$.
+# Section 8 was one: it raised $B$ over one mean and left the rest alone.
+#
+# **MAP-EM** (lesson 06) maximises $\ell(\theta) + \log p(\theta)$. Add the
+# log-prior to both sides of the bound: $B(q, \theta) + \log p(\theta)$ is below
+# the objective and touches it at the E-step, and the M-step maximises it, so the
+# objective never goes down, while $\ell$ alone may.
+#
+# **Variational inference** (the Bayesian mixture of lesson 10) maximises the same
+# kind of bound, the *evidence lower bound*, over a $q$ restricted to a family of simple
+# distributions, and over distributions of the parameters too, not single values.
+# Then the bound no longer touches: the restricted $q$ cannot equal the posterior.
+#
+# ## 11. scikit-learn's `lower_bound_`
+#
+# `GaussianMixture` reports `lower_bound_`: the bound *per point* right after its last
+# E-step, which (section 5) is the mean log-likelihood of the parameters that E-step used.
+# Those are the parameters *before* its last M-step: the returned parameters are one
+# M-step further, so `score(X)`, their mean log-likelihood, is slightly higher. The name
+# comes from the code it shares with `BayesianGaussianMixture`, where the bound does not touch.
+
+# %%
+from sklearn.mixture import GaussianMixture
+
+gm = GaussianMixture(3, random_state=0, tol=1e-3).fit(x[:, None])
+print(f"lower_bound_ {gm.lower_bound_:.6f}   score(X) {gm.score(x[:, None]):.6f}   "
+      f"n_iter_ {gm.n_iter_}")
+assert gm.score(x[:, None]) >= gm.lower_bound_
+
+# %% [markdown]
+# ## Summary
+#
+# - For any table $q$ with rows summing to 1, $B(q, \theta) = \sum_i \sum_k q_{ik}
+#   \log\big(\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2) / q_{ik}\big) \le \ell(\theta)$ (Jensen's inequality).
+# - The gap $\ell - B$ is $\sum_i \mathrm{KL}(q_i \,\|\, r_i)$: zero exactly when $q$ is the responsibilities.
+# - The E-step sets $q = r$, so the bound touches $\ell$; the M-step maximises $B = Q(\theta) + H(q)$ over $\theta$, which gives lesson 01's weighted estimates.
+# - So $\ell(\theta^{(t+1)}) \ge B(q^{(t)}, \theta^{(t+1)}) \ge B(q^{(t)}, \theta^{(t)}) = \ell(\theta^{(t)})$: EM never goes down.
+# - EM is slow where the bound is much more curved than $\ell$ (overlapping components), stops at stationary points, and its relatives (generalised EM, MAP-EM, variational inference) climb bounds of the same kind.
+#
+# ## Where next
+#
+# Lesson 03, *EM in several dimensions*, takes EM to vectors and covariance matrices. For
+# the bound in general (any latent-variable model), see section 9.4 of Bishop's
+# *Pattern Recognition and Machine Learning*, and Neal and Hinton's *A view of the EM
+# algorithm that justifies incremental, sparse, and other variants* (1998).
