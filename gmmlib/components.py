@@ -19,7 +19,7 @@ from gmmlib._validation import check_params
 from gmmlib.em import GMMParams
 
 __all__ = ["bhattacharyya_distance", "match_components", "permute_components",
-           "canonical_order", "canonical"]
+           "canonical_order", "canonical", "canonical_number"]
 
 
 def bhattacharyya_distance(mean1, cov1, mean2, cov2):
@@ -153,3 +153,17 @@ def canonical(fit, reference=None):
         return replace(fit, centres=history[-1], history=history, labels=new_number[fit.labels])
     raise ValueError(f"canonical needs a GMMParams, FitResult or KMeansResult; "
                      f"got {type(fit).__name__}.")
+
+
+def canonical_number(params, k, reference=None):
+    """The number (and colour) that component k of params gets under :func:`canonical`.
+
+    For example, to name a collapsed component as the figures do:
+    ``canonical_number(err.result.params, err.component, reference)`` for a
+    SingularityError ``err`` (whose ``component`` numbers the raw fit).
+    """
+    check_params(params)
+    perm = canonical_order(params.means, reference, covariances=params.covariances)
+    if not 0 <= k < len(perm):
+        raise ValueError(f"component {k} is outside 0..{len(perm) - 1}.")
+    return int(np.flatnonzero(perm == k)[0])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import gmmlib
-from gmmlib.components import canonical, canonical_order, permute_components
+from gmmlib.components import canonical, canonical_number, canonical_order, permute_components
 from gmmlib.datasets import (THREE_BLOBS_2D, THREE_BUMPS_1D, UNEQUAL_CLUSTERS, three_blobs_2d,
                              three_bumps_1d, unequal_clusters)
 from gmmlib.plotting import component_colors, soft_colors
@@ -81,3 +81,10 @@ def test_more_components_than_reference_clusters_come_last():
     P = gmmlib.GMMParams.from_1d([0.25] * 4, [9.0, 0.1, 5.0, 3.9], [1.0] * 4)
     ref = np.array([[0.0], [4.0]])
     np.testing.assert_array_equal(canonical(P, ref).means[:, 0], [0.1, 3.9, 5.0, 9.0])
+
+
+def test_canonical_number_names_a_raw_component_as_the_figures_do():
+    P = gmmlib.GMMParams.from_1d([0.2, 0.5, 0.3], [4.0, -1.0, 2.0], [1.0, 1.0, 1.0])
+    ordered = canonical(P)
+    for k in range(3):
+        assert ordered.means[canonical_number(P, k), 0] == P.means[k, 0]
