@@ -142,17 +142,18 @@ class BoundScene:
         self.ax, self.steps = ax, steps
         grid, curve = steps.grid, steps.curve
         colour = component_colors(steps.result.history[0].n_components)[steps.k]
-        ax.plot(grid, curve, color="black", lw=2.5, label=r"log-likelihood $\ell(\mu)$")
+        mu = rf"\mu_{steps.k}"
+        ax.plot(grid, curve, color="black", lw=2.5, label=rf"log-likelihood $\ell({mu})$")
         # Show the log-likelihood whole, and the bound where it comes near it.
         span = curve.max() - curve.min()
         ax.set_ylim(curve.min() - 0.35 * span, curve.max() + 0.08 * span)
         ax.set_xlim(grid[0], grid[-1])
         (self.bound_line,) = ax.plot([], [], color=colour, lw=2.2, ls="--",
-                                     label=r"bound $B(q, \mu)$")
+                                     label=rf"bound $B(q, {mu})$ (from an E-step)")
         (self.on_curve,) = ax.plot([], [], "o", ms=11, color="black", zorder=4,
-                                   label=r"current $\mu$ on $\ell$")
+                                   label=rf"current ${mu}$ on $\ell$")
         (self.on_bound,) = ax.plot([], [], "o", ms=9, color=colour, markeredgecolor="black",
-                                   zorder=5, label=r"current $\mu$ on $B$")
+                                   zorder=5, label=rf"current ${mu}$ on $B$")
         self.stem = ax.axvline(grid[0], color="0.5", lw=1, ls=":")
         ax.set_xlabel(rf"mean $\mu_{steps.k}$ of component {steps.k}")
         ax.set_ylabel("log-likelihood and bound")

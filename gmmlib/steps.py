@@ -51,10 +51,10 @@ class HalfStep:
     def label(self):
         if self.description is not None:
             if self.kind == "start":
-                return f"start: {self.description}"
+                return f"start, {self.description}"
             return f"iteration {self.iteration}, {self.description}"
         return {
-            "start": "start: initial parameters",
+            "start": "start, initial parameters",
             "E": f"iteration {self.iteration}, E-step: recolour by responsibilities",
             "M": f"iteration {self.iteration}, M-step: move the components",
             "assign": f"iteration {self.iteration}, assign: each point to its nearest centre",
@@ -173,6 +173,9 @@ class Scene1D:
         self.lines = [ax.plot(self.grid, self.grid * 0, color=colors[k], lw=2.2,
                               ls="--", zorder=2)[0] for k in range(K)]
         (self.mixture,) = ax.plot(self.grid, self.grid * 0, color="black", lw=2.5, zorder=2)
+        ax.legend([self.lines[0], self.mixture],
+                  [r"$\pi_k \mathcal{N}(x \mid \mu_k, \sigma_k^2)$, one colour per component",
+                   r"mixture density $p(x)$"], loc="upper right", fontsize=9)
         self.dynamic = [self.points, *self.lines, self.mixture]
 
     def update(self, step):
@@ -183,13 +186,25 @@ class Scene1D:
         self.mixture.set_ydata(dens.sum(axis=0))
 
 
-def _equal_aspect_limits(ax, X):
-    """Axes covering the 2-D data with equal scales on both axes, so that
-    circles look round and tilts look true; matplotlib widens one range to fit."""
+def _equal_aspect_limits(ax, X, extra=None):
+    """Axes covering the 2-D data (and the points ``extra``, e.g. the ends of
+    the final ellipses) with equal scales on both axes, so that circles look
+    round and tilts look true; matplotlib widens one range to fit."""
+    if extra is not None:
+        X = np.vstack([X, extra])
     (x0, x1), (y0, y1) = grid_for(X[:, 0], n=2, margin=0.08), grid_for(X[:, 1], n=2, margin=0.08)
     ax.update_datalim([(x0, y0), (x1, y1)])
     ax.autoscale_view(tight=True)
     ax.set_aspect("equal", adjustable="datalim")
+
+
+def _ellipse_extent(params, n_std):
+    """The extreme points of every component's n_std ellipse: shape (4K, 2)."""
+    corners = []
+    for mean, cov in zip(params.means, params.covariances):
+        half = n_std * np.sqrt(np.diagonal(cov))
+        corners += [mean - half, mean + half, mean + [half[0], -half[1]], mean - [half[0], -half[1]]]
+    return np.array(corners)
 
 
 class Scene2D:
@@ -199,7 +214,7 @@ class Scene2D:
         self.ax, self.steps = ax, steps
         X = steps.X
         K = steps.result.history[0].n_components
-        _equal_aspect_limits(ax, X)
+        _equal_aspect_limits(ax, X, _ellipse_extent(steps.result.params, max(n_std)))
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
         self.points = ax.scatter(X[:, 0], X[:, 1], s=point_size, linewidths=0.3,
@@ -325,7 +340,7 @@ class ObjectivePanel:
 LogLikelihoodPanel = ObjectivePanel
 
 
-def em_filmstrip(X, result, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
+def em_filmstrip(X, result, steps=None, *, ncols=3, panel_size=None):
     """A static figure of chosen half-steps of an EM fit, for reading without a kernel.
 
     X : array of shape (N,), (N, 1) or (N, 2): the data the fit was run on
@@ -340,7 +355,7 @@ def em_filmstrip(X, result, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
     return filmstrip(HalfSteps(check_data(X), result), steps, ncols=ncols, panel_size=panel_size)
 
 
-def kmeans_filmstrip(X, result, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
+def kmeans_filmstrip(X, result, steps=None, *, ncols=3, panel_size=None):
     """The same as :func:`em_filmstrip` for a KMeansResult: 2t - 1 is the
     assignment and 2t the move of iteration t."""
     from gmmlib._validation import check_data
@@ -349,7 +364,16 @@ def kmeans_filmstrip(X, result, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
                      panel_size=panel_size)
 
 
-def filmstrip(half_steps, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
+def _panel_size(X, height=3.4):
+    """A filmstrip panel as wide as the data's shape needs (2-D data: equal scales)."""
+    if X.shape[1] != 2:
+        return (4.4, height)
+    spans = np.ptp(X, axis=0)
+    aspect = float(np.clip(spans[0] / max(spans[1], 1e-12), 0.8, 2.2))
+    return (round((height - 0.9) * aspect + 1.1, 2), height)
+
+
+def filmstrip(half_steps, steps=None, *, ncols=3, panel_size=None):
     """Chosen half-steps side by side, and the objective with the last of them marked."""
     last = half_steps.n_steps - 1
     if steps is None:
@@ -361,6 +385,8 @@ def filmstrip(half_steps, steps=None, *, ncols=3, panel_size=(4.4, 3.4)):
                              f"(this fit has {half_steps.result.n_iter} iterations).")
     n = len(steps) + 1  # one more panel for the objective
     ncols = min(ncols, n)
+    if panel_size is None:
+        panel_size = _panel_size(half_steps.X)
     nrows = -(-n // ncols)
     fig = Figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
