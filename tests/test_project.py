@@ -312,3 +312,58 @@ def test_readme_lists_every_lesson_once():
     readme = (ROOT / "README.md").read_text()
     linked = re.findall(r"\]\(notebooks/(\d\d_\w+)\.ipynb\)", readme)
     assert sorted(linked) == [p.stem for p in LESSON_NOTEBOOKS]
+
+
+# ---------------------------------------------------------------------------
+# Exercises: every lesson has checked ones, solutions stored hidden
+
+
+def exercise_cells(ipynb_path):
+    """{checker name: {"attempts": [output text, ...], "solutions": [(hidden, output text), ...]}}
+    for every `check_...(...)` call in the lesson's code cells."""
+    notebook = json.loads(Path(ipynb_path).read_text())
+    found = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        calls = re.findall(r"^(check_\w+)\(", source, re.M)
+        if not calls:
+            continue
+        text = "".join("".join(o.get("data", {}).get("text/plain", o.get("text", "")))
+                       for o in cell.get("outputs", []))
+        is_solution = "solution" in cell["metadata"].get("tags", [])
+        hidden = cell["metadata"].get("jupyter", {}).get("source_hidden", False)
+        for name in calls:
+            entry = found.setdefault(name, {"attempts": [], "solutions": []})
+            if is_solution:
+                entry["solutions"].append((hidden, text))
+            else:
+                entry["attempts"].append(text)
+    return found
+
+
+@for_each("notebook", LESSON_NOTEBOOKS, ids=[p.name for p in LESSON_NOTEBOOKS])
+def test_lesson_has_checked_exercises_with_hidden_solutions(notebook):
+    """At least two exercises; each is first checked as committed (the skeleton:
+    not attempted), then solved in a cell tagged `solution` whose source is hidden
+    in JupyterLab and Notebook 7, and whose check passes."""
+    exercises = exercise_cells(notebook)
+    assert len(exercises) >= 2, f"only {sorted(exercises)}"
+    for name, cells in exercises.items():
+        assert cells["attempts"], f"{name}: no check of the learner's skeleton"
+        assert "not_attempted" in cells["attempts"][0], f"{name}: the committed skeleton must be unattempted"
+        assert cells["solutions"], f"{name}: no solution cell tagged 'solution'"
+        for hidden, text in cells["solutions"]:
+            assert hidden, f"{name}: the solution's source must be hidden (jupyter.source_hidden)"
+            assert "✔" in text, f"{name}: the solution does not pass its check"
+
+
+def test_every_required_exercise_is_in_some_lesson():
+    from gmmlib.exercises import EXERCISES
+
+    used = set()
+    for notebook in LESSON_NOTEBOOKS:
+        used |= set(exercise_cells(notebook))
+    unused = {f"check_{name}" for name in EXERCISES} - used
+    assert not unused, f"checkers no lesson uses: {sorted(unused)}"
