@@ -147,7 +147,7 @@ class SpikeExplorer(SigmaSliderWidget):
         # At small sigma the spike reaches the top of the panel: the legend goes
         # in the upper corner on the other side of the panel, away from the spike.
         middle = 0.5 * (self._base_grid[0] + self._base_grid[-1])
-        ax_d.legend(loc="upper right" if x_j < middle else "upper left", fontsize=9)
+        ax_d.legend(loc="upper right" if x_j < middle else "upper left", fontsize=11)
 
         # Right: the log-likelihood over the slider's whole range, drawn once.
         self._sigmas = np.logspace(min_exponent, max_exponent, 161)
@@ -165,7 +165,7 @@ class SpikeExplorer(SigmaSliderWidget):
         ax_ll.set_ylabel("log-likelihood")
         ax_ll.set_title("smaller $\\sigma$, higher likelihood")
         ax_ll.grid(alpha=0.3)
-        ax_ll.legend(loc="best", fontsize=9)
+        ax_ll.legend(loc="best", fontsize=11)
         # Lay the figure out once, then keep it: only the curves move.
         self.figure.canvas.draw()
         self.figure.set_layout_engine("none")

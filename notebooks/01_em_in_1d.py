@@ -4,7 +4,8 @@
 # **What you will do.** Build a mixture of three Gaussians, draw data from it, and
 # then forget where the data came from and recover the mixture with the
 # expectation-maximisation (EM) algorithm. Every step is computed in plain
-# numpy, with the numbers on screen, before the work is handed to `gmmlib`.
+# numpy, with the numbers on screen, before the work is handed to `gmmlib`;
+# two of the steps you write yourself, and a checker names any mistake.
 #
 # **What you will learn.**
 # - what a Gaussian mixture is, as a story of how data are generated;
@@ -15,7 +16,7 @@
 # **What you need.** No earlier lesson: this is the first. Python and numpy;
 # the normal distribution and what a probability density is.
 #
-# **Time.** About 45 minutes.
+# **Time.** About 50 minutes.
 
 # %%
 import numpy as np
@@ -106,9 +107,9 @@ for k in range(3):
 # %% [markdown]
 # (`group.var()` divides by the group size, not by size minus one, and so does
 # the M-step below: dividing by the size gives the variance under which the
-# data are most probable, a notion section 5 makes precise.) Even
-# with the true labels the estimates are off by up to 0.07: that is what a
-# sample of 300 points allows.
+# data are most probable, the maximum-likelihood estimate; lesson 02, section 6,
+# derives it.) Even with the true labels the estimates are off by up to 0.07:
+# that is what a sample of 300 points allows.
 #
 # **If we knew the parameters**, we could work out for each point how probable it
 # is that each component made it. But we know neither. EM breaks the circle by
@@ -137,7 +138,8 @@ variances = np.array([1.0, 1.0, 1.0])
 # Here it is for six points, one column per quantity.
 
 # %%
-few = x[[np.argmin(np.abs(x - v)) for v in (-3.0, -1.5, 0.0, 1.5, 3.0, 4.5)]]
+targets = (-3.0, -1.5, 0.0, 1.5, 3.0, 4.5)
+few = np.array([x[np.argmin(np.abs(x - t))] for t in targets])  # the data point nearest each target
 
 weighted = weights * norm.pdf(few[:, None], loc=means, scale=np.sqrt(variances))  # (6, 3)
 mixture = weighted.sum(axis=1, keepdims=True)                                     # p(x_i)
@@ -157,13 +159,8 @@ with pd.option_context("display.float_format", "{:.3g}".format):
 # means $0$ and $3$, and our guess gives all components the same weight and the
 # same variance, so components 1 and 2 share it almost evenly, and component 0
 # gets next to nothing. (With unequal weights or variances, the nearest mean
-# would not decide alone: section 4 shows the weights at work.) Rows of $r$ sum to 1:
-
-# %%
-print("row sums of r:", resp_few.sum(axis=1))
-print("gmmlib agrees:", np.allclose(resp_few, gmmlib.e_step(few, gmmlib.GMMParams.from_1d(weights, means, variances))))
-
-# %% [markdown]
+# would not decide alone: section 4 shows the weights at work.)
+#
 # For all 300 points at once, we colour each point by its responsibilities: a
 # point owned by one component gets its colour; a shared point gets a blend.
 
@@ -171,6 +168,8 @@ print("gmmlib agrees:", np.allclose(resp_few, gmmlib.e_step(few, gmmlib.GMMParam
 resp = weights * norm.pdf(x[:, None], loc=means, scale=np.sqrt(variances))
 resp /= resp.sum(axis=1, keepdims=True)  # the E-step for every point: shape (300, 3)
 
+# each point's colour: the RGB colours of the components (rows of a (3, 3) table),
+# averaged with the point's responsibilities as weights, so a 50/50 point gets the midway colour
 colors = resp @ component_colors(3)
 fig, ax = plt.subplots(figsize=(9, 2.8))
 jitter = np.random.default_rng(1).uniform(0, 1, N)  # vertical position: random, only to spread the points
@@ -185,33 +184,73 @@ ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 plt.show()
 
 # %% [markdown]
-# The dashed lines are the current means. Points near $-1.5$ lie halfway between
-# the guesses $-3$ (blue) and $0$ (orange) and take a blend of both colours, a
-# greyish brown; points near $1.5$ are shared by orange and green and turn olive. Nobody has told EM where the bumps are: the colours only
-# reflect the current guess. The M-step will now move the guess towards the points.
+# Points near $-1.5$ lie halfway between the guesses $-3$ (blue) and $0$
+# (orange) and take a blend of both colours, a greyish brown; points near $1.5$
+# are shared by orange and green and turn olive. The colours only reflect the
+# current guess; the M-step will now move the guess towards the points.
 #
 # ## 4. The M-step: weighted estimates
 #
 # Treat each $r_{ik}$ as "point $i$ counts as $r_{ik}$ of a point for component $k$", and
-# redo the easy estimates of section 2 with those fractional counts:
+# redo the easy estimates of section 2 with those fractional counts.
+#
+# ### Exercise 1: the M-step
+#
+# Write `m_step_1d(x, resp)`: from the points `x`, shape $(N,)$, and the
+# responsibilities `resp`, shape $(N, K)$, return `weights, means, variances`
+# (each of shape $(K,)$):
 #
 # $$N_k = \sum_i r_{ik}, \qquad \pi_k^{(t+1)} = \frac{N_k}{N}, \qquad
 #   \mu_k^{(t+1)} = \frac{1}{N_k}\sum_i r_{ik}\, x_i, \qquad
-#   \sigma_k^{2\,(t+1)} = \frac{1}{N_k}\sum_i r_{ik}\,\bigl(x_i - \mu_k^{(t+1)}\bigr)^2 .$$
+#   \sigma_k^{2\,(t+1)} = \frac{1}{N_k}\sum_i r_{ik}\,\bigl(x_i - \mu_k^{(t+1)}\bigr)^2 ,$$
 #
-# The variance uses the **new** mean $\mu_k^{(t+1)}$ (`new_means` below, while
-# `means` still holds $\mu_k^{(t)}$) and divides by $N_k$ as in section 2.
+# the variance around the **new** mean, divided by $N_k$ as in section 2.
+# *Hint:* `resp * x[:, None]` is the $(N, K)$ table of $r_{ik} x_i$; `.sum(axis=0)` sums over $i$.
+# Run the check as it is first (it says *not attempted*), then fill in the function.
+
+# %%
+from gmmlib.exercises import check_m_step_1d
+
+
+def m_step_1d(x, resp):
+    """x of shape (N,), resp of shape (N, K) -> weights, means, variances, each of shape (K,)."""
+    ...
+
+
+# %%
+check_m_step_1d(m_step_1d)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def m_step_1d(x, resp):
+    """x of shape (N,), resp of shape (N, K) -> weights, means, variances, each of shape (K,)."""
+    N_k = resp.sum(axis=0)                                          # effective counts, (K,)
+    weights = N_k / x.size
+    means = (resp * x[:, None]).sum(axis=0) / N_k
+    variances = (resp * (x[:, None] - means) ** 2).sum(axis=0) / N_k  # around the NEW means
+    return weights, means, variances
+
+
+check_m_step_1d(m_step_1d)
+
+# %% [markdown]
+# Here it is on the responsibilities of section 3, next to `gmmlib.m_step`. Its
+# `reg_covar` adds a tiny number to every variance to keep it away from zero
+# (lessons 05 and 06 explain why); with `reg_covar=0` it is exactly the formulas above.
 
 # %%
 N_k = resp.sum(axis=0)
-new_weights = N_k / N
-new_means = (resp * x[:, None]).sum(axis=0) / N_k
-new_variances = (resp * (x[:, None] - new_means) ** 2).sum(axis=0) / N_k
-
+new_weights, new_means, new_variances = m_step_1d(x, resp)
+params_1 = gmmlib.m_step(x, resp, reg_covar=0)
 print("N_k       ", N_k)
 print("weights   ", new_weights)
 print("means     ", new_means)
 print("variances ", new_variances)
+print("gmmlib.m_step agrees:", np.allclose(params_1.weights, new_weights)
+      and np.allclose(params_1.means[:, 0], new_means)
+      and np.allclose(params_1.covariances[:, 0, 0], new_variances))
 
 # %% [markdown]
 # A classic mistake takes the variance around the old mean $\mu_k^{(t)}$. That
@@ -225,31 +264,17 @@ print("wrong minus right:                     ", wrong_variances - new_variances
 print("(new mean - old mean)^2:               ", (new_means - means) ** 2)
 
 # %% [markdown]
-# `gmmlib.m_step` does the same. Its `reg_covar` adds a tiny number to every
-# variance to keep it away from zero (lesson 05 explains why); with
-# `reg_covar=0` it is exactly the formulas above.
-
-# %%
-params_1 = gmmlib.m_step(x, resp, reg_covar=0)
-print("weights  ", params_1.weights)
-print("means    ", params_1.means[:, 0])
-print("variances", params_1.covariances[:, 0, 0])
-print("same as ours:", np.allclose(params_1.weights, new_weights)
-      and np.allclose(params_1.means[:, 0], new_means)
-      and np.allclose(params_1.covariances[:, 0, 0], new_variances))
-
-# %% [markdown]
 # The new weights are no longer equal, and now they matter. Responsibilities
 # that forget $\pi_k$ (another classic mistake) give a different answer, here for
 # the point near $1.5$ of the table:
 
 # %%
-x_mid = few[3:4, None]
+x_mid = few[3]  # the point near 1.5: row 3 of the table
 with_weights = new_weights * norm.pdf(x_mid, loc=new_means, scale=np.sqrt(new_variances))
 without = norm.pdf(x_mid, loc=new_means, scale=np.sqrt(new_variances))
-print(f"x = {few[3]:.4f}")
-print("responsibilities with the weights (right):  ", (with_weights / with_weights.sum())[0])
-print("responsibilities without the weights (wrong):", (without / without.sum())[0])
+print(f"x = {x_mid:.4f}")
+print("responsibilities with the weights (right):  ", with_weights / with_weights.sum())
+print("responsibilities without the weights (wrong):", without / without.sum())
 
 # %% [markdown]
 # ## 5. The log-likelihood: did the iteration help?
@@ -295,14 +320,10 @@ def em_1d(x, weights, means, variances, n_iter):
     """Plain-numpy EM for a 1-D mixture; returns the parameters and the log-likelihoods."""
     lls = [log_likelihood(x, weights, means, variances)]
     for _ in range(n_iter):
-        # E-step: the responsibilities of section 3, computed in log space (section 8 says why)
-        log_weighted = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))
-        resp = np.exp(log_weighted - logsumexp(log_weighted, axis=1, keepdims=True))
-        # M-step: weighted estimates, the variance around the new mean
-        N_k = resp.sum(axis=0)
-        weights = N_k / x.size
-        means = (resp * x[:, None]).sum(axis=0) / N_k
-        variances = (resp * (x[:, None] - means) ** 2).sum(axis=0) / N_k
+        # E-step as in section 3 (section 8 shows where it breaks, and the cure)
+        weighted = weights * norm.pdf(x[:, None], loc=means, scale=np.sqrt(variances))
+        resp = weighted / weighted.sum(axis=1, keepdims=True)
+        weights, means, variances = m_step_1d(x, resp)    # M-step: exercise 1
         lls.append(log_likelihood(x, weights, means, variances))
     return weights, means, variances, np.array(lls)
 
@@ -337,40 +358,20 @@ ax.set_ylabel("log-likelihood")
 ax.set_title("EM's log-likelihood never goes down")
 ax.grid(alpha=0.3)
 plt.show()
-
-# %% [markdown]
-# The curve rises steeply, then slowly, then steeply again before it flattens.
-# The gains per iteration say by how much:
-
-# %%
 print("never decreases:", np.all(np.diff(lls) >= 0))
 print("gain of each of the first 12 iterations:", np.diff(lls)[:12])
 
 # %% [markdown]
+# The curve rises steeply, then slowly, then steeply again before it flattens.
 # The first iteration gains 76; then comes a plateau (iterations 2-7, gains of
 # about 1 to 2.5), a second climb (iterations 8-11, gains up to 6.6), and
-# only then the flattening. The means and variances after 1, 4, 7, 11 and 30
-# iterations show what happens:
-
-# %%
-rows = []
-for n_iter in (1, 4, 7, 11, 30):
-    w_n, m_n, v_n, _ = em_1d(x, weights, means, variances, n_iter=n_iter)
-    rows.append({"iterations": n_iter, **{f"μ{k}": m_n[k] for k in range(3)},
-                 **{f"σ{k}²": v_n[k] for k in range(3)}})
-pd.DataFrame(rows).set_index("iterations")
-
-# %% [markdown]
-# The left component hardly moves (mean $-2.18$ to $-2.09$). The middle and right ones
-# slowly share out the points between 0 and 3: the middle mean creeps from
-# $-0.07$ towards 1 while the right component narrows onto its bump at 4
-# (variance 1.21 to 0.16). So "never decreases" does not mean "each gain smaller
-# than the last", and a nearly flat stretch is no proof that EM has arrived.
+# only then the flattening: meanwhile the middle and right components share out
+# the points between 0 and 3 (from iteration 1 to 30 the middle mean creeps
+# from $-0.07$ to $0.97$, the right variance shrinks from 1.21 to 0.16). So
+# "never decreases" does not mean "each gain smaller than the last", and a
+# nearly flat stretch is no proof that EM has arrived.
 #
-# That EM never lowers the log-likelihood is a theorem, not luck: the E-step
-# builds a lower bound on $\ell$ that touches it at the current parameters, and the
-# M-step maximises that bound. Lesson 02 draws it.
-#
+# That EM never lowers $\ell$ is a theorem, not luck: lesson 02 proves it.
 # `gmmlib.fit` runs the same loop. Started from the same parameters with
 # `tol=0` (no early stop) and `reg_covar=0`, it retraces our numbers up to
 # rounding in the last digits:
@@ -395,16 +396,16 @@ print("means agree to 1e-12:         ", np.abs(result.params.means[:, 0] - m30).
 rows = []
 for tol, max_iter in ((1e-1, 500), (1e-3, 500), (1e-6, 500), (1e-9, 500), (1e-6, 5)):
     res = gmmlib.fit(x, 3, init=start, tol=tol, max_iter=max_iter)
-    rows.append({"tol": tol, "max_iter": max_iter, "iterations": res.n_iter,
+    rows.append({"tol": f"{tol:.0e}", "max_iter": max_iter, "iterations": res.n_iter,
                  "converged": res.converged, "final log-likelihood": res.log_likelihoods[-1]})
 pd.DataFrame(rows)
 
 # %% [markdown]
 # `tol=0.1` is a trap: it stops after 3 iterations, on the plateau of section 6,
 # 30 below the answer, because two iterations there in a row gain less than 0.1
-# per point. `1e-3` stops at the end of the second climb; beyond `1e-6` the answer
-# hardly changes. With `max_iter=5` the cap stops the run first, and
-# `converged` says so. `gmmlib.fit` uses `tol=1e-6` and `max_iter=100` by
+# per point. `1e-3` stops at iteration 15, soon after the second climb; beyond
+# `1e-6` the answer hardly changes. With `max_iter=5` the cap stops the run
+# first, and `converged` says so. `gmmlib.fit` uses `tol=1e-6` and `max_iter=100` by
 # default; scikit-learn's `GaussianMixture` (lesson 09) uses a looser `tol=1e-3`.
 #
 # ## 8. Numerical care: log-sum-exp
@@ -426,37 +427,75 @@ with np.errstate(invalid="ignore"):  # numpy would warn about 0/0; we want to se
     print("naive responsibilities:         ", dens / dens.sum(axis=1, keepdims=True))
 
 # %% [markdown]
-# In logarithms nothing underflows: $\log \pi_k \mathcal N(50 \mid \dots)$ lies
-# between about $-1407$ and $-1107$, perfectly ordinary numbers. To normalise, subtract the
+# In logarithms nothing underflows: $a_k = \log \pi_k + \log \mathcal N(50 \mid \mu_k, \sigma_k^2)
+# = \log \pi_k - \tfrac12 \log (2\pi\sigma_k^2) - \tfrac12 d_k^2$, with $d_k$ the distance in standard
+# deviations, lies between about $-1407$ and $-1107$, perfectly ordinary numbers. To normalise, subtract the
 # largest term $m$ before exponentiating:
 #
 # $$\log \sum_k e^{a_k} = m + \log \sum_k e^{a_k - m}, \qquad m = \max_k a_k,$$
 #
 # so the largest term becomes $e^0 = 1$ and the sum can neither underflow to 0 nor overflow.
+#
+# ### Exercise 2: the E-step in log space
+#
+# Write `responsibilities_1d(x, weights, means, variances)`: for points `x`, shape $(N,)$,
+# and parameters of shape $(K,)$ (`variances` holds $\sigma_k^2$), return the $(N, K)$ table
+#
+# $$r_{ik} = \exp\Big(a_{ik} - \log \sum_j e^{a_{ij}}\Big), \qquad a_{ik} = \log \pi_k + \log \mathcal N(x_i \mid \mu_k, \sigma_k^2),$$
+#
+# which is section 3's $r_{ik}$, computed without underflow. *Hint:*
+# `norm.logpdf(x[:, None], loc=means, scale=...)` gives $\log \mathcal N$ as an $(N, K)$ table, and
+# its `scale` is the standard deviation. The check includes a point far from every component.
+# Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
-a = np.log(weights) + norm.logpdf(far[:, None], loc=means, scale=np.sqrt(variances))
-m = a.max(axis=1, keepdims=True)
-log_p = m + np.log(np.exp(a - m).sum(axis=1, keepdims=True))
-print("log weighted densities:    ", a)
-print("log p(x):                  ", log_p[:, 0])
+from gmmlib.exercises import check_responsibilities_1d
+
+
+def responsibilities_1d(x, weights, means, variances):
+    """x of shape (N,), weights, means, variances of shape (K,) -> r of shape (N, K), rows sum to 1."""
+    ...
+
+
+# %%
+check_responsibilities_1d(responsibilities_1d)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def responsibilities_1d(x, weights, means, variances):
+    """x of shape (N,), weights, means, variances of shape (K,) -> r of shape (N, K), rows sum to 1."""
+    a = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))  # a_ik
+    m = a.max(axis=1, keepdims=True)                                # the largest term of each row
+    log_p = m + np.log(np.exp(a - m).sum(axis=1, keepdims=True))    # log p(x_i), by log-sum-exp
+    return np.exp(a - log_p)
+
+
+check_responsibilities_1d(responsibilities_1d)
+
+# %% [markdown]
+# At $x = 50$: the $a_k$, then the responsibilities, yours and `gmmlib.e_step`'s:
+
+# %%
+print("a_k:                ", np.log(weights) + norm.logpdf(50.0, loc=means, scale=np.sqrt(variances)))
 with np.printoptions(precision=3, suppress=False):
-    print("responsibilities:          ", np.exp(a - log_p))
-    print("gmmlib.e_step:             ", gmmlib.e_step(far, start))
+    print("responsibilities_1d:", responsibilities_1d(far, weights, means, variances))
+    print("gmmlib.e_step:      ", gmmlib.e_step(far, start))
 
 # %% [markdown]
 # The point goes to the rightmost component, as it should: the other two keep
 # responsibilities of about $10^{-131}$ and $10^{-64}$, tiny but not $0/0$. `gmmlib`
-# gives the same answer, because it computes every density this way.
+# computes every density this way; with `responsibilities_1d` as its E-step, the loop
+# of section 6 would survive such a point too.
 #
 # ## 9. Step through EM yourself
 #
 # The stepper below runs EM on our data from `gmmlib.fit`'s own start, not our
 # hand-made guess: every component starts with weight 1/3 and the variance of
-# all the data, and the means are three data points chosen by **k-means++**
-# (the seeding of K-means, lesson 07): the first at random, each next one with
-# probability proportional to its squared distance from the nearest mean so
-# far, so that they end up spread out. Its numbers therefore differ from ours,
+# all the data, and the means are three data points spread out by greedy
+# **k-means++** (lesson 04 explains it: each next mean is the best of a few
+# candidates drawn far from the means so far). Its numbers therefore differ from ours,
 # but not its colours: `reference=THREE_BUMPS_1D`, the mixture of section 1,
 # numbers the components like the true ones (blue left, orange middle, green
 # right), as in the figures above.
@@ -477,16 +516,9 @@ stepper
 # Things to try: at the first E-step the grey points take colours, but only
 # blends, because all three starting components are wide and overlap; find the
 # step where the colours become pure. Re-run the cell with `seed=1`, or with 2
-# or 4 components instead of 3.
+# or 4 components instead of 3. An instructor can drive it from code:
+# `stepper.slider.value = 2` jumps to the first M-step.
 #
-# An instructor can drive it from code, for instance to jump to the first M-step:
-
-# %%
-stepper.slider.value = 2
-print(stepper.steps[stepper.slider.value].label)
-print(f"log-likelihood on screen: {stepper.steps.log_likelihood(stepper.steps[2]):.4f}")
-
-# %% [markdown]
 # If you are reading this without a running notebook, here are some of the
 # same steps side by side:
 

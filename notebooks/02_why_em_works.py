@@ -2,9 +2,9 @@
 # # Lesson 02: Why EM works: the lower bound
 #
 # **What you will do.** Take the data of lesson 01 and prove, with numbers on
-# screen at every line, that an EM iteration can never lower the log-likelihood.
-# Then draw the proof: the log-likelihood as a curve, and beneath it the
-# *lower bound* that each E-step builds and each M-step climbs, exactly, not as a sketch.
+# screen, that an EM iteration can never lower the log-likelihood. Then draw the
+# proof: the log-likelihood as a curve, and beneath it the *lower bound* that each
+# E-step builds and each M-step climbs, exactly. You write four of the pieces, each checked.
 #
 # **What you will learn.**
 # - Jensen's inequality for the logarithm, and how it turns the log-likelihood into a lower bound $B(q, \theta)$;
@@ -13,20 +13,22 @@
 # - why EM can be slow, why it stops at stationary points, and what generalised EM, MAP-EM,
 #   variational inference and scikit-learn's `lower_bound_` have to do with the bound.
 #
-# **What you need.** Lesson 01 (responsibilities, the M-step, the log-likelihood).
-# Logarithms and sums; nothing else.
+# **What you need.** Lesson 01 (responsibilities, the M-step, the log-likelihood, log-sum-exp).
+# Logarithms and sums.
 #
-# **Time.** About 35 minutes.
+# **Time.** About 50 minutes.
 
 # %%
 import numpy as np
 import matplotlib.pyplot as plt
 import pandas as pd
+from scipy.special import logsumexp, xlogy
+from scipy.stats import norm
 
 import gmmlib
-from gmmlib.bound import bound_along_mean, em_for_means, log_likelihood_along_mean
+from gmmlib.bound import em_for_means
 from gmmlib.datasets import THREE_BUMPS_1D, three_bumps_1d
-from gmmlib.plotting import component_colors, use_course_style
+from gmmlib.plotting import use_course_style
 
 use_course_style()
 np.set_printoptions(precision=4, suppress=True)
@@ -35,16 +37,15 @@ pd.set_option("display.precision", 4)
 # %% [markdown]
 # ## 1. The question
 #
-# In lesson 01 the log-likelihood $\ell(\theta) = \sum_i \log \sum_k \pi_k
-# \mathcal N(x_i \mid \mu_k, \sigma_k^2)$ rose at every one of EM's iterations.
-# Here are the same kind of data (300 points from three bumps, `three_bumps_1d`)
-# and a deliberately poor start, and ten iterations of `gmmlib.fit` with no
+# In lesson 01 the log-likelihood $\ell(\theta)$ rose at every one of EM's iterations.
+# Here are exactly lesson 01's 300 points (`three_bumps_1d()` draws them with the
+# same seed), a deliberately poor start, and ten iterations of `gmmlib.fit` with no
 # stopping rule and no `reg_covar`, so that we see plain EM:
 
 # %%
 x, _ = three_bumps_1d()
-start = gmmlib.GMMParams.from_1d(weights=[1 / 3, 1 / 3, 1 / 3], means=[-4.0, 0.5, 3.0],
-                                 variances=[1.0, 1.0, 1.0])
+weights, means, variances = np.full(3, 1 / 3), np.array([-4.0, 0.5, 3.0]), np.ones(3)
+start = gmmlib.GMMParams.from_1d(weights, means, variances)
 run = gmmlib.fit(x, 3, init=start, max_iter=10, tol=0, reg_covar=0)
 print("log-likelihood after each iteration:", run.log_likelihoods.round(2))
 print("smallest change:", f"{np.diff(run.log_likelihoods).min():.4f}")
@@ -54,8 +55,44 @@ assert np.all(np.diff(run.log_likelihoods) > 0)
 # Not once did it go down. Nothing in the E-step or the M-step *looks* like it
 # is climbing $\ell$: the E-step computes probabilities, the M-step weighted
 # averages. The reason is a function that sits below $\ell$ and that the two steps
-# push up in turn. To build it we need one inequality.
+# push up in turn. First, $\ell$ itself, written by you.
 #
+# ### Exercise 1: the log-likelihood
+#
+# Write `log_likelihood_1d(x, weights, means, variances)`: for points `x` of shape
+# $(N,)$ and parameters of shape $(K,)$ (`variances` holds $\sigma_k^2$), return the number
+#
+# $$\ell(\theta) = \sum_i \log \sum_k \pi_k \, \mathcal N(x_i \mid \mu_k, \sigma_k^2),$$
+#
+# one log per point, then the sum. *Hint:* as in lesson 01, section 8,
+# work in log space: `logsumexp(a, axis=1)` is $\log \sum_k e^{a_{ik}}$ for each row.
+# Run the check as it is first (it says *not attempted*), then fill in the function.
+
+# %%
+from gmmlib.exercises import check_log_likelihood_1d
+
+
+def log_likelihood_1d(x, weights, means, variances):
+    """x of shape (N,), weights, means, variances of shape (K,) -> the float l(theta)."""
+    ...
+
+
+# %%
+check_log_likelihood_1d(log_likelihood_1d)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def log_likelihood_1d(x, weights, means, variances):
+    """x of shape (N,), weights, means, variances of shape (K,) -> the float l(theta)."""
+    a = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))  # (N, K)
+    return logsumexp(a, axis=1).sum()        # log p(x_i) for every point, then the sum
+
+
+check_log_likelihood_1d(log_likelihood_1d)
+
+# %% [markdown]
 # ## 2. Jensen's inequality for the logarithm
 #
 # The logarithm bends downwards (it is *concave*). So the log of an average is
@@ -75,10 +112,11 @@ t = np.linspace(0.2, 7, 300)
 
 fig, ax = plt.subplots(figsize=(7, 4))
 ax.plot(t, np.log(t), color="black", lw=2.5, label=r"$\log t$")
-ax.plot(a, np.log(a), "o-", color="0.5", label="chord between the two points")
-ax.plot(q @ a, np.log(q @ a), "o", ms=10, color="#2ca02c", label=r"$\log \sum_k q_k a_k$ (on the curve)")
-ax.plot(q @ a, q @ np.log(a), "s", ms=9, color="#d62728", label=r"$\sum_k q_k \log a_k$ (on the chord)")
-ax.vlines(q @ a, q @ np.log(a), np.log(q @ a), color="#d62728", ls=":")
+ax.plot(a, np.log(a), "o-", color="0.55", label="chord between the two points")
+ax.plot(q @ a, np.log(q @ a), "o", ms=10, color="black", label=r"$\log \sum_k q_k a_k$ (on the curve)")
+ax.plot(q @ a, q @ np.log(a), "s", ms=9, color="white", markeredgecolor="black", markeredgewidth=1.5,
+        label=r"$\sum_k q_k \log a_k$ (on the chord)")
+ax.vlines(q @ a, q @ np.log(a), np.log(q @ a), color="black", ls=":")
 ax.set_xlabel("$t$")
 ax.set_ylabel(r"$\log t$")
 ax.set_title("Jensen: the log of an average is above the average of the logs")
@@ -87,42 +125,75 @@ plt.show()
 print(f"log of the average {np.log(q @ a):.4f} >= average of the logs {q @ np.log(a):.4f}")
 
 # %% [markdown]
-# The green dot (the log of the average $\sum_k q_k a_k = 4.35$) sits on the
-# curve, the red square (the average of the logs) on the chord below it.
+# The black dot (the log of the average $\sum_k q_k a_k = 4.35$) sits on the
+# curve, the white square (the average of the logs) on the chord below it.
 #
 # ## 3. The lower bound
 #
 # Take one point $x_i$ and *any* numbers $q_{i0}, \dots, q_{i,K-1} \ge 0$ that
-# sum to 1, positive wherever $\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2) > 0$.
-# Multiply and divide by them inside the log, then use Jensen with $a_k =
-# \pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2) / q_{ik}$:
+# sum to 1. Multiply and divide by them inside the log, then use Jensen with
+# $a_k = \pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2) / q_{ik}$, both sums over the $k$ with $q_{ik} > 0$:
 #
-# $$\log p(x_i) = \log \sum_k q_{ik} \,\frac{\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{q_{ik}}
+# $$\log p(x_i) \;\ge\; \log \sum_k q_{ik} \,\frac{\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{q_{ik}}
 # \;\ge\; \sum_k q_{ik} \log \frac{\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{q_{ik}} .$$
 #
-# Summed over the points, this is the **lower bound**
+# The first step is an equality when every $q_{ik} > 0$; otherwise it leaves out
+# terms of $p(x_i)$, all positive (a Gaussian density is never 0), which can only
+# lower the sum. Summed over the points, this is the **lower bound**
 #
 # $$B(q, \theta) = \sum_i \sum_k q_{ik} \log \frac{\pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)}{q_{ik}}
 # \;\le\; \ell(\theta),$$
 #
-# for every $\theta = (\pi, \mu, \sigma^2)$ and every table $q$ whose rows sum to 1 (a term with
-# $q_{ik} = 0$ counts as 0, the limit of $q \log q$). The table $q$ has the shape of the
-# responsibilities, but it can be anything. Let us compute $B$ for a random $q$, in plain numpy and
-# with `gmmlib.lower_bound`:
+# for every $\theta = (\pi, \mu, \sigma^2)$ and every table $q$ whose rows sum to
+# 1, a term with $q_{ik} = 0$ counting as 0 (the limit of $q \log q$). The table
+# $q$ has the shape of the responsibilities, but can be anything.
+#
+# ### Exercise 2: the bound
+#
+# Write `lower_bound_1d(x, weights, means, variances, q)`: with `q` of shape $(N, K)$
+# (rows summing to 1), return the number $B(q, \theta)$ above, with $0 \log 0 = 0$.
+# *Hint:* split the log of the fraction into two sums; `xlogy(q, q)` is $q \log q$
+# with 0 where $q = 0$.
+# Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
-theta = start
+from gmmlib.exercises import check_lower_bound_1d
+
+
+def lower_bound_1d(x, weights, means, variances, q):
+    """x of shape (N,), weights, means, variances of shape (K,), q of shape (N, K) -> B(q, theta)."""
+    ...
+
+
+# %%
+check_lower_bound_1d(lower_bound_1d)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def lower_bound_1d(x, weights, means, variances, q):
+    """x of shape (N,), weights, means, variances of shape (K,), q of shape (N, K) -> B(q, theta)."""
+    log_joint = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))  # (N, K)
+    return np.sum(q * log_joint) - np.sum(xlogy(q, q))        # xlogy: 0 log 0 = 0
+
+
+check_lower_bound_1d(lower_bound_1d)
+
+# %% [markdown]
+# Here it is for a random $q$, next to `gmmlib.lower_bound` and the log-likelihood:
+
+# %%
 rng = np.random.default_rng(1)
 q_random = rng.random((x.size, 3))
 q_random /= q_random.sum(axis=1, keepdims=True)            # rows sum to 1
 
-log_joint = gmmlib.component_log_densities(x, theta) + np.log(theta.weights)  # log pi_k N(x_i | ...)
-B_numpy = np.sum(q_random * (log_joint - np.log(q_random)))
-B_gmmlib = gmmlib.lower_bound(x, theta, q_random)
-ell = gmmlib.log_likelihood(x, theta)
-print(f"B(q_random, theta) = {B_numpy:.4f} (numpy)  {B_gmmlib:.4f} (gmmlib)")
-print(f"log-likelihood     = {ell:.4f}")
-assert np.isclose(B_numpy, B_gmmlib) and B_numpy < ell
+B_random = lower_bound_1d(x, weights, means, variances, q_random)
+ell = log_likelihood_1d(x, weights, means, variances)
+B_gmmlib = gmmlib.lower_bound(x, start, q_random)
+print(f"B(q_random, theta) = {B_random:.4f} (ours)  {B_gmmlib:.4f} (gmmlib)")
+print(f"log-likelihood     = {ell:.4f} (ours)  {run.log_likelihoods[0]:.4f} (gmmlib.fit's start)")
+assert np.isclose(B_random, B_gmmlib) and B_random < ell
 
 # %% [markdown]
 # The bound is below the log-likelihood, as promised, and far below: a random
@@ -138,16 +209,44 @@ assert np.isclose(B_numpy, B_gmmlib) and B_numpy < ell
 # = \ell(\theta) - \sum_i \underbrace{\sum_k q_{ik} \log \frac{q_{ik}}{r_{ik}}}_{\mathrm{KL}(q_i \,\|\, r_i)} .$$
 #
 # (The first part uses $\sum_k q_{ik} = 1$.) The gap $\ell - B$ is a sum over points of
-# the **Kullback-Leibler divergence** of $q_i$ from $r_i$: a measure of how different two
-# distributions over the $K$ components are, never negative, and zero only when they are equal.
+# the **Kullback-Leibler divergence** of $q_i$ from $r_i$, a measure of how different two
+# distributions over the $K$ components are. It is never negative, by Jensen again:
+# $-\mathrm{KL}(q_i \,\|\, r_i) = \sum_k q_{ik} \log (r_{ik} / q_{ik}) \le \log \sum_k r_{ik} = \log 1 = 0$
+# (sums over the $k$ with $q_{ik} > 0$), and it is zero only when $q_i = r_i$.
+#
+# ### Exercise 3: the gap
+#
+# Write `posterior_gap_1d(x, weights, means, variances, q)`: return
+# $\sum_i \mathrm{KL}(q_i \,\|\, r_i) = \sum_i \sum_k q_{ik} \log (q_{ik} / r_{ik})$,
+# with $r$ the responsibilities of `weights, means, variances` and $0 \log 0 = 0$.
+# *Hint:* work in log space: $\log r_{ik} = \log \pi_k + \log \mathcal N(x_i \mid \mu_k, \sigma_k^2) - \log p(x_i)$,
+# with $\log p(x_i)$ from `logsumexp`; `np.log` of $r$ gives $-\infty$ for a far point (the check has one).
+# Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
-r = gmmlib.e_step(x, theta)
-kl_per_point = np.sum(q_random * (np.log(q_random) - np.log(r)), axis=1)
-print(f"gap l - B            = {ell - B_gmmlib:.4f}")
-print(f"sum of KL(q_i || r_i) = {kl_per_point.sum():.4f}")
-print("every KL(q_i || r_i) >= 0:", bool(np.all(kl_per_point >= 0)))
-assert np.isclose(ell - B_gmmlib, kl_per_point.sum())
+from gmmlib.exercises import check_posterior_gap_1d
+
+
+def posterior_gap_1d(x, weights, means, variances, q):
+    """x of shape (N,), weights, means, variances (K,), q (N, K) -> sum_i KL(q_i || r_i)."""
+    ...
+
+
+# %%
+check_posterior_gap_1d(posterior_gap_1d)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def posterior_gap_1d(x, weights, means, variances, q):
+    """x of shape (N,), weights, means, variances (K,), q (N, K) -> sum_i KL(q_i || r_i)."""
+    log_joint = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))  # (N, K)
+    log_r = log_joint - logsumexp(log_joint, axis=1, keepdims=True)   # log r_ik, finite even far away
+    return np.sum(xlogy(q, q) - q * log_r)
+
+
+check_posterior_gap_1d(posterior_gap_1d)
 
 # %% [markdown]
 # ## 5. The E-step makes the bound touch
@@ -155,16 +254,25 @@ assert np.isclose(ell - B_gmmlib, kl_per_point.sum())
 # The gap vanishes when every $q_i$ equals $r_i$: when $q$ is the table of
 # responsibilities. So for fixed $\theta$, the best bound over all $q$ is
 # obtained at $q = r$, and there it *equals* the log-likelihood. This is what the
-# E-step computes. Said as a picture: after the E-step the bound **touches** $\ell$
-# at the current parameters.
+# E-step computes: after it, the bound **touches** $\ell$
+# at the current parameters. Your two functions, for the random $q$ of section 3 and for $q = r$:
 
 # %%
-B_at_r = gmmlib.lower_bound(x, theta, r)
-print(f"B(r, theta) = {B_at_r:.6f}")
-print(f"l(theta)    = {ell:.6f}")
-assert np.isclose(B_at_r, ell, rtol=0, atol=1e-9)
+r = gmmlib.e_step(x, start)
+rows = []
+for name, q_ in (("q random", q_random), ("q = r", r)):
+    B_q = lower_bound_1d(x, weights, means, variances, q_)
+    gap_q = posterior_gap_1d(x, weights, means, variances, q_)
+    rows.append({"q": name, "B(q, theta)": B_q, "gap": gap_q, "B + gap": B_q + gap_q,
+                 "l(theta)": ell})
+touch = pd.DataFrame(rows).set_index("q")
+display(touch.round(4) + 0.0)                    # + 0.0: no "-0.0" from rounding
+assert np.allclose(touch["B + gap"], ell) and abs(touch.loc["q = r", "gap"]) < 1e-9
 
 # %% [markdown]
+# In both rows the bound and the gap add up to $\ell$; for $q = r$ the gap is 0
+# and the bound is $\ell$ itself.
+#
 # ## 6. The M-step climbs the bound
 #
 # Now hold $q$ fixed and look at $B$ as a function of $\theta$. Split the log of the
@@ -176,10 +284,14 @@ assert np.isclose(B_at_r, ell, rtol=0, atol=1e-9)
 # The second part, the *entropy* of $q$, does not depend on $\theta$. The first,
 # $Q(\theta)$, is the log-likelihood we would have if each point belonged to
 # component $k$ with weight $q_{ik}$: the *expected complete-data
-# log-likelihood*. Maximising it over $\theta$ is a weighted version of fitting
-# one Gaussian per component, and the answer is lesson 01's M-step: $N_k =
-# \sum_i q_{ik}$, $\pi_k = N_k / N$, the weighted mean, and the weighted variance
-# around that new mean. Check it: perturb the M-step's answer in a few ways and
+# log-likelihood*. Its maximum is lesson 01's M-step. Setting the derivative in
+# $\mu_k$ to zero, $\sum_i q_{ik} (x_i - \mu_k) / \sigma_k^2 = 0$, gives the weighted
+# mean; the derivative in $\sigma_k^2$, $\sum_i q_{ik} \big((x_i - \mu_k)^2 -
+# \sigma_k^2\big) / 2\sigma_k^4 = 0$, gives the weighted variance around that mean.
+# The weights enter only through $\sum_k N_k \log \pi_k$, with $N_k = \sum_i q_{ik}$,
+# maximised under $\sum_k \pi_k = 1$: a Lagrange multiplier $\lambda$ gives $N_k /
+# \pi_k = \lambda$, and summing $\pi_k = N_k / \lambda$ to 1 gives $\lambda = N$, so
+# $\pi_k = N_k / N$. Check it: perturb the M-step's answer in a few ways and
 # watch $B$ go down every time.
 
 # %%
@@ -223,41 +335,86 @@ assert np.all(table["change"].iloc[1:] < 0)
 # because (1) $B$ is below $\ell$ for every $q$ and $\theta$ (section 3); (2) the M-step
 # maximises $B(q^{(t)}, \cdot)$, so it is at least as high as at the old parameters (section 6);
 # (3) the E-step made the bound touch at $\theta^{(t)}$ (section 5). Hence (4):
-# $\ell(\theta^{(t+1)}) \ge \ell(\theta^{(t)})$. Each line, for the first three
-# iterations of section 1:
+# $\ell(\theta^{(t+1)}) \ge \ell(\theta^{(t)})$. The proof holds for any correct
+# iteration, so let it check yours.
+#
+# ### Exercise 4: one EM iteration
+#
+# Write `em_iteration_1d(x, weights, means, variances)`: return the new
+# `weights, means, variances` (each of shape $(K,)$) after one E-step,
+# $r_{ik} \propto \pi_k \mathcal N(x_i \mid \mu_k, \sigma_k^2)$ normalised over $k$, and one M-step,
+# $N_k = \sum_i r_{ik}$, $\pi_k = N_k / N$, $\mu_k = \sum_i r_{ik} x_i / N_k$,
+# $\sigma_k^2 = \sum_i r_{ik} (x_i - \mu_k)^2 / N_k$ around the new $\mu_k$.
+# *Hint:* lesson 01's two exercises in a row; keep the E-step in log space.
+# Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
-rows = []
+from gmmlib.exercises import check_em_iteration_1d
+
+
+def em_iteration_1d(x, weights, means, variances):
+    """x of shape (N,), weights, means, variances of shape (K,) -> the new ones, each (K,)."""
+    ...
+
+
+# %%
+check_em_iteration_1d(em_iteration_1d)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def em_iteration_1d(x, weights, means, variances):
+    """x of shape (N,), weights, means, variances of shape (K,) -> the new ones, each (K,)."""
+    a = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))
+    r = np.exp(a - logsumexp(a, axis=1, keepdims=True))       # E-step, in log space
+    N_k = r.sum(axis=0)                                         # M-step
+    new_means = (r * x[:, None]).sum(axis=0) / N_k
+    new_variances = (r * (x[:, None] - new_means) ** 2).sum(axis=0) / N_k  # around the new means
+    return N_k / x.size, new_means, new_variances
+
+
+check_em_iteration_1d(em_iteration_1d)
+
+# %% [markdown]
+# Each line of the proof, for three of your iterations from the start of section 1
+# (with your log-likelihood and bound; the responsibilities from `gmmlib.e_step`):
+
+# %%
+rows, theta_t = [], (weights, means, variances)
 for t_ in range(3):
-    before, after = run.history[t_], run.history[t_ + 1]
-    q_t = gmmlib.e_step(x, before)
-    rows.append({"t": t_, "l(theta_t+1)": gmmlib.log_likelihood(x, after),
-                 "B(q_t, theta_t+1)": gmmlib.lower_bound(x, after, q_t),
-                 "B(q_t, theta_t)": gmmlib.lower_bound(x, before, q_t),
-                 "l(theta_t)": gmmlib.log_likelihood(x, before)})
+    q_t = gmmlib.e_step(x, gmmlib.GMMParams.from_1d(*theta_t))
+    theta_next = em_iteration_1d(x, *theta_t)
+    rows.append({"t": t_, "l(theta_t+1)": log_likelihood_1d(x, *theta_next),
+                 "B(q_t, theta_t+1)": lower_bound_1d(x, *theta_next, q_t),
+                 "B(q_t, theta_t)": lower_bound_1d(x, *theta_t, q_t),
+                 "l(theta_t)": log_likelihood_1d(x, *theta_t)})
+    theta_t = theta_next
 proof = pd.DataFrame(rows).set_index("t")
 display(proof)
 assert np.all(proof.iloc[:, 0] >= proof.iloc[:, 1]) and np.all(proof.iloc[:, 1] >= proof.iloc[:, 2])
 assert np.allclose(proof.iloc[:, 2], proof.iloc[:, 3])
+assert np.allclose(proof.iloc[:, 0], run.log_likelihoods[1:4])   # the same climb as gmmlib.fit
 
 # %% [markdown]
 # Read each row from right to left: the bound touches (columns 4 and 3 agree),
-# the M-step climbs it (column 2 is above column 3), and the log-likelihood at
-# the new parameters is above the bound there (column 1 above column 2). The
-# climb of the bound is usually only part of the gain: at the new parameters
-# the old responsibilities are no longer the posterior, the gap is positive again,
-# and the next E-step closes it.
+# the M-step climbs it (column 2 above column 3), and the log-likelihood at
+# the new parameters is above the bound there (column 1 above column 2); column 1
+# is section 1's climb. The climb of the bound is usually only part of the gain:
+# at the new parameters the gap is positive again, and the next E-step closes it.
 #
 # ## 8. The picture, exactly
 #
-# Textbooks draw this with a sketch. We can draw the real curves if the
-# parameters have one dimension. So let EM learn only the **mean of component 0**:
+# We can draw the real curves if the parameters have one dimension. So let EM
+# learn only the **mean of component 0**:
 # its weight and variance, and the other two components, stay where the data were
 # made (`THREE_BUMPS_1D`), and the start puts $\mu_0$ at $-4$. Then $\ell(\mu_0)$ is one
 # fixed curve, and with $q$ fixed the bound is exactly a parabola in $\mu_0$, with its
-# top at the weighted mean $\sum_i q_{i0} x_i / \sum_i q_{i0}$. That is still
-# EM: the E-step is the same, and the M-step maximises $B$ over the one
-# parameter it may change.
+# top at the weighted mean $\sum_i q_{i0} x_i / \sum_i q_{i0}$. In the model where
+# $\mu_0$ alone is free this is exact EM: the E-step is the same, and the M-step
+# maximises $B$ over the one free parameter. (Seen in the full model, where all
+# parameters could move, updating $\mu_0$ alone is a partial M-step: section 10's
+# generalised EM.) `gmmlib.bound.em_for_means` runs this EM on chosen means only:
 
 # %%
 held = gmmlib.GMMParams(THREE_BUMPS_1D.weights, [[-4.0], [1.0], [4.0]], THREE_BUMPS_1D.covariances)
@@ -288,19 +445,20 @@ fig
 # At step 1 the parabola touches the curve at $\mu_0 = -4$, on the left slope
 # of the peak. At step 2 the mean jumps to the parabola's top, $-2.42$; the
 # log-likelihood there is far above the bound. At step 3 a new parabola
-# touches at the new place, and by step 4 the mean, $-2.08$, is within $0.07$
-# of the peak of $\ell$ (near $-2.01$), where the two curves are nearly the same shape.
+# touches at the new place, and by step 4 the mean, $-2.08$, is about $0.07$
+# from the peak of $\ell$ (near $-2.01$, where EM settles), and the two curves are
+# nearly the same shape there.
 #
 # ## 9. Two means at once
 #
-# With two free means, $\ell(\mu_0, \mu_1)$ is a surface; here are its contours
-# and EM's path over them, when components 0 and 1 both start in the wrong place.
+# With two free means, $\ell(\mu_0, \mu_1)$ is a surface. Components 0 and 1 both
+# start in the wrong place; we compute EM's path, the surface on a grid, and the
+# bound of the first E-step on the same grid:
 
 # %%
 held2 = gmmlib.GMMParams(THREE_BUMPS_1D.weights, [[-4.0], [3.0], [4.0]], THREE_BUMPS_1D.covariances)
 two_means = em_for_means(x, held2, components=(0, 1), n_iter=12)
 path = np.array([p.means[[0, 1], 0] for p in two_means.history])
-
 g0, g1 = np.linspace(-5, 0.5, 70), np.linspace(-2, 4.5, 70)
 
 
@@ -312,29 +470,42 @@ def at(m0, m1):
 surface = np.array([[gmmlib.log_likelihood(x, at(m0, m1)) for m0 in g0] for m1 in g1])
 q0 = gmmlib.e_step(x, held2)                         # the first E-step's responsibilities
 bowl = np.array([[gmmlib.lower_bound(x, at(m0, m1), q0) for m0 in g0] for m1 in g1])
+print("path:", path.round(2).tolist()[:4], "...", path[-1].round(3).tolist())
 
-fig, ax = plt.subplots(figsize=(8, 6))
-filled = ax.contourf(g0, g1, surface, levels=np.linspace(surface.max() - 700, surface.max(), 15),
-                     cmap="viridis", extend="min")
-fig.colorbar(filled, ax=ax, label=r"log-likelihood $\ell(\mu_0, \mu_1)$")
+# %% [markdown]
+# The surface as filled contours, the bound as white dashed ones, and the path,
+# whose end an inset enlarges:
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 7))
+top = np.floor(surface.max() / 50) * 50               # round contour levels, every 50
+filled = ax.contourf(g0, g1, surface, levels=np.arange(top - 700, top + 1, 50),
+                     cmap="viridis", extend="both")
+fig.colorbar(filled, ax=ax, label=r"log-likelihood $\ell(\mu_0, \mu_1)$", shrink=0.8)
 ax.contour(g0, g1, bowl, levels=np.linspace(bowl.max() - 600, bowl.max() - 5, 6),
            colors="white", linestyles="--", linewidths=1.2)
 ax.plot([], [], "w--", label=r"bound $B(q^{(0)}, \cdot)$ of the first E-step")
-ax.plot(path[:, 0], path[:, 1], "o-", color="#d62728", ms=5, label="EM's path (one dot per iteration)")
-ax.plot(*path[0], "s", ms=9, color="#d62728", label="start")
+ax.plot(path[:, 0], path[:, 1], "o-", color="black", mfc="white", ms=5,
+        label="EM's path (one dot per iteration)")
+ax.plot(*path[0], "s", ms=9, color="black", mfc="white", label="start")
+inset = ax.inset_axes([0.6, 0.05, 0.36, 0.28], xlim=(-2.2, -1.95), ylim=(1.08, 1.48))
+inset.plot(path[:, 0], path[:, 1], "o-", color="black", mfc="white", ms=5)
+inset.set_title("the end of the path", fontsize=10)
+inset.tick_params(labelsize=8)
+ax.indicate_inset_zoom(inset, edgecolor="white")
+ax.set_aspect("equal")
 ax.set_xlabel(r"$\mu_0$ (blue component)")
 ax.set_ylabel(r"$\mu_1$ (orange component)")
 ax.set_title("EM on two means: the log-likelihood and the first bound")
 ax.legend(loc="upper left", facecolor="0.85")
 plt.show()
-print("path:", path.round(2).tolist()[:4], "...", path[-1].round(3).tolist())
 
 # %% [markdown]
-# The white dashed ellipses are the contours of the first E-step's bound: a
-# paraboloid (an upturned bowl) that touches the surface at the start, and whose
-# top is the second dot of the path. Every later step does the same from the dot
-# before it. Far from the peak the steps are long; near it they shorten. A short look at why they can
-# become *very* short is the first of the consequences.
+# The white dashed ellipses are the contours of the first E-step's bound: an
+# upturned bowl that touches the surface at the start, and whose top is the
+# second dot of the path. Every later step does the same from the dot
+# before it. Far from the peak the steps are long; near it they shorten, as the
+# inset shows, and section 10 says why they can become *very* short.
 #
 # ## 10. What the bound explains
 #
@@ -363,13 +534,14 @@ assert speed.iloc[:, 1].is_monotonic_increasing
 # %% [markdown]
 # **EM stops at stationary points.** When the M-step returns the parameters it
 # started from, the bound's top is where it touches $\ell$, and there the slope of
-# $\ell$ is zero. That is a local maximum, or, rarely, a saddle point, never
+# $\ell$ is zero. That is a local maximum, or, rarely, a saddle point, not
 # necessarily the best answer (lesson 04 shows EM stuck from bad starts, and
 # lesson 05 that the likelihood may have no maximum at all).
 #
 # **Generalised EM.** The proof only needs line (2): *some* increase of the bound.
 # An M-step that raises $B$ without maximising it still never lowers $\ell$.
-# Section 8 was one: it raised $B$ over one mean and left the rest alone.
+# Section 8, seen in the full model, was one: it raised $B$ over one mean and
+# left the rest alone.
 #
 # **MAP-EM** (lesson 06) maximises $\ell(\theta) + \log p(\theta)$. Add the
 # log-prior to both sides of the bound: $B(q, \theta) + \log p(\theta)$ is below
@@ -377,13 +549,12 @@ assert speed.iloc[:, 1].is_monotonic_increasing
 # objective never goes down, while $\ell$ alone may.
 #
 # **Variational inference** (the Bayesian mixture of lesson 10) maximises the same
-# kind of bound, the *evidence lower bound*, over a $q$ restricted to a family of simple
-# distributions, and over distributions of the parameters too, not single values.
-# Then the bound no longer touches: the restricted $q$ cannot equal the posterior.
+# kind of bound, the *evidence lower bound*, over a $q$ restricted to simple
+# distributions (of the parameters too), which cannot equal the posterior: the bound no longer touches.
 #
 # ## 11. scikit-learn's `lower_bound_`
 #
-# `GaussianMixture` reports `lower_bound_`: the bound *per point* right after its last
+# `GaussianMixture` (lesson 09 introduces it) reports `lower_bound_`: the bound *per point* right after its last
 # E-step, which (section 5) is the mean log-likelihood of the parameters that E-step used.
 # Those are the parameters *before* its last M-step: the returned parameters are one
 # M-step further, so `score(X)`, their mean log-likelihood, is slightly higher. The name

@@ -5,6 +5,7 @@
 # different starts and watch a few of them end in a worse fit; compare two fits that
 # found the same clusters under different numbers; then fit the eruptions of the Old
 # Faithful geyser, the classic two-cluster data set, and read the fit back in minutes.
+# On the way you write k-means++'s choice of a start and the matching of two fits yourself.
 #
 # **What you will learn.**
 # - why the result of EM depends on its start: random and k-means++ starts, local optima, restarts with `n_init`;
@@ -14,7 +15,7 @@
 # **What you need.** Lesson 03: the E- and M-steps with matrices, the covariance
 # ellipses, and how the stepper colours the points.
 #
-# **Time.** About 30 minutes.
+# **Time.** About 45 minutes, with the two exercises.
 
 # %%
 import numpy as np
@@ -47,22 +48,72 @@ print("means:\n", good.params.means)
 # %% [markdown]
 # ## 1. Initialisation matters
 #
-# EM climbs the log-likelihood from wherever it starts: no iteration goes down. It stops
-# when the climb has flattened out (the mean log-likelihood per point changes by less than
-# `tol`), near a **stationary point**, where the log-likelihood is flat in every direction.
-# That is usually a local maximum, where no small change of the parameters gains anything,
-# and it need not be the highest one: a **local optimum**.
-# `gmmlib.fit` starts every component with weight $1/K$ and the covariance of the whole data, and
-# places the means in one of two ways:
+# EM climbs the log-likelihood from wherever it starts: no iteration goes down (exactly so
+# with `reg_covar=0`; the default `reg_covar=1e-6` could lower it by a hair). `gmmlib.fit`
+# stops when the climb has flattened out: the mean log-likelihood per point changed by less
+# than `tol` (default $10^{-6}$) in two iterations in a row, and the last M-step barely
+# moved the parameters. That is near a **stationary point**, where the log-likelihood is flat
+# in every direction: usually a local maximum, and not necessarily the highest one, a
+# **local optimum**. `gmmlib.fit` starts every component with weight $1/K$ and the covariance
+# of the whole data, and places the means in one of two ways:
 #
 # - `init="random"`: $K$ distinct data points drawn uniformly;
-# - `init="kmeans++"` (the default): spread-out data points. The first is drawn uniformly, each
-#   next one with probability proportional to its squared distance from the nearest mean so
-#   far, so two means rarely land in the same cluster.
+# - `init="kmeans++"` (the default): spread-out data points. The first is drawn uniformly, and
+#   each next one with probability proportional to its squared distance to the nearest mean
+#   so far, $p_i = d_i^2 / \sum_j d_j^2$ with $d_i = \min_k \lVert x_i - c_k \rVert$, so two
+#   means rarely land in the same cluster.
 #
 # > **Note.** Like scikit-learn, `gmmlib` uses *greedy* k-means++: each next mean is the best of
-# > $2 + \lfloor \ln K \rfloor$ such candidates (the natural log: 3 candidates for $K = 3$), the one
-# > that leaves the smallest sum of squared distances from the points to their nearest mean.
+# > $2 + \lfloor \ln K \rfloor$ such candidates (3 for $K = 3$), the one that leaves the
+# > smallest sum of squared distances from the points to their nearest mean.
+#
+# ### Exercise 1: k-means++'s probabilities
+#
+# Write `kmeanspp_probabilities(X, centres)`: for the data `X` (N, D) and the means chosen so
+# far, `centres` (K, D), return the array (N,) of $p_i = d_i^2 / \sum_j d_j^2$. Hint:
+# `((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)` is the (N, K) table of squared
+# distances; $d_i^2$ is the smallest in row $i$. Run the check as it is first (it says
+# *not attempted*), then fill in the function.
+
+# %%
+from gmmlib.exercises import check_kmeanspp_probabilities
+
+
+def kmeanspp_probabilities(X, centres):
+    """k-means++'s probability of picking each point next: X (N, D), centres (K, D) -> (N,)."""
+    ...
+
+# %%
+check_kmeanspp_probabilities(kmeanspp_probabilities)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def kmeanspp_probabilities(X, centres):
+    """k-means++'s probability of picking each point next: X (N, D), centres (K, D) -> (N,)."""
+    squared = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)   # (N, K)
+    d2 = squared.min(axis=1)                                             # to the NEAREST centre
+    return d2 / d2.sum()
+
+
+check_kmeanspp_probabilities(kmeanspp_probabilities)
+
+# %% [markdown]
+# Say the first mean is the data point closest to the centre of the bottom-left cluster.
+# How likely is the second mean to land in each cluster (by the true labels `z_true`)?
+
+# %%
+first = np.argmin(((X - THREE_BLOBS_2D.means[0]) ** 2).sum(axis=1))
+p = kmeanspp_probabilities(X, X[[first]])
+for k, name in enumerate(("bottom-left", "right", "top")):
+    print(f"{name:12s} cluster: {np.mean(z_true == k):.2f} of the points, "
+          f"probability {p[z_true == k].sum():.3f}")
+
+# %% [markdown]
+# A uniform draw would put the second mean in the same cluster as the first with probability
+# 0.36, the cluster's share of the points; k-means++ does it with probability 0.059, and sends
+# the second mean most probably to the top cluster, the farthest.
 #
 # Here is one random start that goes wrong, seed 10, next to the good fit:
 
@@ -74,7 +125,7 @@ print(f"k-means++, seed 0:     log-likelihood {good.log_likelihoods[-1]:.2f} aft
       f"converged: {good.converged}")
 
 fig, axes = plt.subplots(1, 3, figsize=(16, 5), sharex=True, sharey=True)
-panels = ((bad.history[0], "random start (seed 10)", False),
+panels = ((bad.history[0], f"random start (seed 10): {bad.log_likelihoods[0]:.2f}", False),
           (bad.params, f"where it ends: {bad.log_likelihoods[-1]:.2f}", True),
           (good.params, f"the better fit: {good.log_likelihoods[-1]:.2f}", True))
 for ax, (params, title, soft) in zip(axes, panels):
@@ -95,7 +146,10 @@ plt.show()
 # > orange, squeezed under blue, is the component that the right (orange) cluster lacks.
 #
 # How often does this happen? Let us run 50 seeds of each kind of start and
-# collect the final log-likelihoods (`max_iter=500` so that every run converges).
+# collect the final log-likelihoods (`max_iter=500` so that every run converges). Runs that
+# reach the same optimum stop at slightly different points, so their values differ a little;
+# we count a run as worse when it ends more than 1 below the best, and print how far apart
+# the others are.
 
 # %%
 final = {}
@@ -104,18 +158,18 @@ for init in ("random", "kmeans++"):
     assert all(r.converged for r in runs)
     final[init] = np.array([r.log_likelihoods[-1] for r in runs])
     worse = final[init] < final[init].max() - 1
-    print(f"{init:9s}: best {final[init].max():.2f}, worse by more than 1 in {worse.sum()} of 50 "
-          f"(seeds {np.flatnonzero(worse).tolist()})")
+    print(f"{init:9s}: best {final[init].max():.2f}, the others within 1 of it span "
+          f"{np.ptp(final[init][~worse]):.1e}; worse by more than 1: seeds {np.flatnonzero(worse).tolist()}")
 
+# %%
 fig, ax = plt.subplots(figsize=(9, 3.2))
-plot_strips(ax, {f'init="{init}"': lls for init, lls in final.items()})
-for row, lls in enumerate(final.values()):              # overlapping dots: write the counts
-    at_best = lls >= lls.max() - 1
+dots = plot_strips(ax, {f'init="{init}"': lls for init, lls in final.items()})
+for row, (lls, drawn) in enumerate(zip(final.values(), dots)):
+    at_best = lls >= lls.max() - 1                      # overlapping dots: write the count
     ax.annotate(f"{at_best.sum()} runs", (lls.max(), row), xytext=(-12, 0), textcoords="offset points",
                 ha="right", va="center", fontsize=12)
-    if (~at_best).any():
-        seeds = ", ".join(str(seed) for seed in np.flatnonzero(~at_best))
-        ax.annotate(f"seeds {seeds}", (lls[~at_best].max(), row), xytext=(12, 0),
+    for seed in np.flatnonzero(~at_best):               # the outliers: name each one
+        ax.annotate(f"seed {seed}", drawn.get_offsets()[seed], xytext=(8, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=12)
 ax.set_xlabel("final log-likelihood")
 ax.set_title("where EM ends from 50 starts of each kind")
@@ -123,8 +177,9 @@ plt.show()
 
 # %% [markdown]
 # Each dot is one run; the dots at the same value overlap, so the counts are written next to them.
-# Almost all runs pile up at the same best value, $-1654.75$ (48 random starts); two random starts
-# (seeds 10 and 21) end about 110 lower, in a local optimum like the one above. The 50 k-means++
+# Almost all runs pile up at the same best value, $-1654.75$ (48 random starts), within about
+# $10^{-4}$ of each other; two random starts (seeds 10 and 21) end about 110 lower, in a local
+# optimum like the one above. Any threshold between the two, such as our 1, tells them apart. The 50 k-means++
 # starts all reach the best value. On well-separated clusters, k-means++
 # makes a bad start rare; it does not make it impossible, and with more
 # components or overlapping clusters bad starts come back.
@@ -150,16 +205,16 @@ print(f"the winner is start {several.start}: {several.log_likelihoods[-1]:.2f}")
 #
 # Two runs that reach the same optimum need not number their components the same
 # way: nothing in the likelihood says which cluster is "component 0". Here are the
-# k-means++ fits from seeds 0 and 3 **as `fit` returns them**, without `canonical`: the
+# k-means++ fits from seeds 0 and 5 **as `fit` returns them**, without `canonical`: the
 # one figure of this lesson drawn in the raw numbering.
 
 # %%
 fit_a = gmmlib.fit(X, 3, seed=0)          # raw numbering: no canonical here, on purpose
-fit_b = gmmlib.fit(X, 3, seed=3)
+fit_b = gmmlib.fit(X, 3, seed=5)
 print(f"log-likelihoods: {fit_a.log_likelihoods[-1]:.2f} and {fit_b.log_likelihoods[-1]:.2f}")
 
 fig, axes = plt.subplots(1, 2, figsize=(13, 5.2), sharex=True, sharey=True)
-for ax, (name, result) in zip(axes, (("seed 0", fit_a), ("seed 3", fit_b))):
+for ax, (name, result) in zip(axes, (("seed 0", fit_a), ("seed 5", fit_b))):
     plot_mixture_2d(ax, result.params, X)
     ax.set_aspect("equal", adjustable="box")         # "datalim" is not allowed when both axes are shared
     for k, m in enumerate(result.params.means):
@@ -168,21 +223,83 @@ for ax, (name, result) in zip(axes, (("seed 0", fit_a), ("seed 3", fit_b))):
 plt.show()
 
 # %% [markdown]
-# The same ellipses, the same log-likelihood, but the blue and green components have
-# swapped clusters. Comparing "component 0 of one fit" with "component 0 of
-# the other" would compare different clusters. `gmmlib.components.match_components(reference, other)`
-# pairs each component of `reference` with the most similar one of `other` and
-# returns the order that lines them up; `permute_components` renumbers. "Most similar" means
-# the smallest total **Bhattacharyya distance**, which is 0 for identical Gaussians:
-# $D_B = \tfrac18\, d^\top S^{-1} d + \tfrac12 \log \dfrac{|S|}{\sqrt{|\Sigma_1|\,|\Sigma_2|}}$,
-# with $d = \mu_1 - \mu_2$ and $S = (\Sigma_1 + \Sigma_2)/2$.
+# The same ellipses, the same log-likelihood, but every cluster has a different number, and so
+# a different colour, in the two panels. The bottom-left cluster, blue in every other figure
+# of the course, is component 1 (orange) of seed 0 and component 2 (green) of seed 5.
+# Comparing "component 0 of one fit" with "component 0 of the other" would compare different
+# clusters: first we must find which component of fit b goes with each component of fit a.
+#
+# ### Exercise 2: match two fits by their means
+#
+# Write `match_by_means(means_a, means_b)`: for two arrays of means of shape (K, D), return
+# `perm`, an integer array of shape (K,) such that component `perm[k]` of b goes with
+# component k of a (so `means_b[perm]` lines up with `means_a`), chosen to minimise the
+# total squared distance $\sum_k \lVert \mu^a_k - \mu^b_{\mathrm{perm}[k]} \rVert^2$ over all
+# permutations. Hint: `itertools.permutations(range(K))` lists the $K!$ candidates; pairing
+# each mean with its nearest is not enough. Run the check as it is first (it says
+# *not attempted*), then fill in the function.
 
 # %%
-perm = match_components(fit_a.params, fit_b.params)
-print("perm:", perm, " (component k of seed 0 matches component perm[k] of seed 3)")
-matched = permute_components(fit_b.params, perm)
+from gmmlib.exercises import check_match_by_means
 
 
+def match_by_means(means_a, means_b):
+    """perm (K,) with means_b[perm] lined up with means_a, both of shape (K, D)."""
+    ...
+
+# %%
+check_match_by_means(match_by_means)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+from itertools import permutations
+
+
+def match_by_means(means_a, means_b):
+    """perm (K,) with means_b[perm] lined up with means_a, both of shape (K, D)."""
+    K = len(means_a)
+    cost = ((means_a[:, None, :] - means_b[None, :, :]) ** 2).sum(axis=2)  # cost[k, j] = |mu_k^a - mu_j^b|^2
+    best = min(permutations(range(K)), key=lambda perm: cost[np.arange(K), list(perm)].sum())
+    return np.array(best)
+
+
+check_match_by_means(match_by_means)
+
+# %% [markdown]
+# On our two fits:
+
+# %%
+perm = match_by_means(fit_a.params.means, fit_b.params.means)
+print("perm:", perm, " (component k of seed 0 goes with component perm[k] of seed 5)")
+print("means of seed 0:\n", fit_a.params.means)
+print("means of seed 5, reordered by perm:\n", fit_b.params.means[perm])
+
+# %% [markdown]
+# Component 0 of seed 0 (the right cluster) is component 1 of seed 5, component 1 (bottom
+# left) is component 2, and component 2 (top) is component 0. `perm` is a cycle of all three,
+# so it differs from its inverse `np.argsort(perm)`, $[2, 0, 1]$, which answers the
+# opposite question (which component of a goes with each component of b).
+#
+# `gmmlib.components.match_components(reference, other)` does the same for whole Gaussians, and
+# `permute_components` renumbers. It compares components by the **Bhattacharyya distance**,
+# 0 for identical Gaussians:
+# $D_B = \tfrac18\, d^\top S^{-1} d + \tfrac12 \log \dfrac{|S|}{\sqrt{|\Sigma_1|\,|\Sigma_2|}}$,
+# with $d = \mu_1 - \mu_2$ and $S = (\Sigma_1 + \Sigma_2)/2$. The first term is an eighth of the
+# squared Mahalanobis distance between the means, measured with the average covariance $S$; the
+# second, 0 for equal covariances, grows with the mismatch of their shapes. Instead of trying all $K!$ permutations it solves the optimal assignment with
+# `scipy.optimize.linear_sum_assignment`, fast for any $K$.
+
+# %%
+perm_b = match_components(fit_a.params, fit_b.params)
+print("match_components:", perm_b, " the same as match_by_means:", np.array_equal(perm_b, perm))
+matched = permute_components(fit_b.params, perm_b)
+
+# %% [markdown]
+# A small table shows weights and means side by side, one row per component:
+
+# %%
 def side_by_side(named_params):
     """One row per component: "weight at (mean)" for each named GMMParams."""
     columns = {name: [f"{w:.4f} at ({m[0]:+.4f}, {m[1]:+.4f})" for w, m in zip(p.weights, p.means)]
@@ -190,10 +307,10 @@ def side_by_side(named_params):
     return pd.DataFrame(columns, index=pd.Index(range(K), name="component"))
 
 
-side_by_side({"seed 0": fit_a.params, "seed 3": fit_b.params, "seed 3, matched": matched})
+side_by_side({"seed 0": fit_a.params, "seed 5": fit_b.params, "seed 5, matched": matched})
 
 # %% [markdown]
-# Before matching, rows 0 and 2 disagree; after, the two fits agree component by component
+# Before matching, no row agrees; after, the two fits agree component by component
 # to within 0.003. Two runs stop at slightly different points on their way to the same
 # optimum, so they agree to the tolerance of the fit, not to the last digit. The covariances line up too:
 
@@ -212,7 +329,7 @@ print("largest covariance difference before matching:",
 # %%
 side_by_side({"generating mixture": THREE_BLOBS_2D,
               "seed 0, canonical": canonical(fit_a.params, THREE_BLOBS_2D),
-              "seed 3, canonical": canonical(fit_b.params, THREE_BLOBS_2D)})
+              "seed 5, canonical": canonical(fit_b.params, THREE_BLOBS_2D)})
 
 # %% [markdown]
 # Both fits now number the bottom-left cluster 0, the right one 1 and the top one 2, like
@@ -240,19 +357,21 @@ summary
 # %% [markdown]
 # The two columns live on very different scales: waiting times spread over
 # tens of minutes, eruption durations over a few. (We divide by $N$ here, `ddof=0`, as
-# the M-step does; pandas' `std()` divides by $N - 1$.) EM with full covariances
-# could cope with that in principle, but much around it cannot: the squared distances that k-means++ uses to
-# place its means are dominated by the waiting time, `reg_covar` adds the same small number to
-# a variance of 184 and to one of 1.3, and a start written with round covariances such as the identity
-# means nothing when the units differ. So we **standardise**: subtract each
-# column's mean and divide by its standard deviation, and both columns have mean 0 and spread 1.
+# the M-step does; pandas' `std()` divides by $N - 1$.) EM with full covariances copes
+# with that by itself: a fit in minutes reaches the same optimum, as we check at the end.
+# What does not cope is everything around it: the squared distances that k-means++ uses to
+# place its means are dominated by the waiting time; `reg_covar` adds the same number to
+# a variance of 184 and to one of 1.3, so what counts as "small" depends on the units; and a
+# start written by hand with round covariances such as the identity means nothing when the
+# units differ. So we **standardise**: subtract each column's mean $c_j$ and divide by its
+# standard deviation $s_j$, and both columns have mean 0 and spread 1.
 
 # %%
 share = faithful.var(ddof=0) / faithful.var(ddof=0).sum()
 print("share of the total variance:", share.round(4).to_dict())
 
-centre, scale = faithful.mean(), faithful.std(ddof=0)
-Z = ((faithful - centre) / scale).to_numpy()           # (272, 2), standardised
+c, s = faithful.mean(), faithful.std(ddof=0)           # the vectors c and s, one entry per column
+Z = ((faithful - c) / s).to_numpy()                    # (272, 2), standardised
 print("after standardising: means", Z.mean(axis=0).round(4), " standard deviations", Z.std(axis=0).round(4))
 
 fig, axes = plt.subplots(1, 2, figsize=(13, 5.5))
@@ -334,18 +453,31 @@ print(f"k-means++ start (default): {default_fit.log_likelihoods[-1]:.2f} after {
 #
 # Finally, back to minutes. Standardising is a change of units, so the fit
 # converts back: each mean becomes $S\mu + c$, and each covariance $S\,\Sigma\,S$,
-# with $S = \mathrm{diag}(s)$ ($c$ and $s$ the vectors of column means and standard deviations).
-# A correlation has no units, so it comes out the same in minutes as in standard units:
-# standardising leaves it unchanged.
+# with $S = \mathrm{diag}(s)$. A density is per unit of area, so it changes too: in minutes
+# it is the standardised one divided by $s_1 s_2$, and the log-likelihood drops by
+# $N \log(s_1 s_2)$. $-385.46$ is the log-likelihood of the standardised data; in minutes the
+# same fit has $-385.46 - 272 \log(1.1393 \times 13.570)$. Let us convert, and compare with
+# EM run on the data in minutes directly:
 
 # %%
 p = faithful_fit.params
-S = np.diag(scale.to_numpy())
-c = centre.to_numpy()
-means_min = np.array([S @ mu + c for mu in p.means])                  # S mu + c
+S = np.diag(s.to_numpy())
+means_min = np.array([S @ mu + c.to_numpy() for mu in p.means])       # S mu + c
 covs_min = np.array([S @ cov_k @ S for cov_k in p.covariances])        # S Sigma S
+ll_min = faithful_fit.log_likelihoods[-1] - len(Z) * np.log(s.prod())  # minus N log(s_1 s_2)
 
+in_minutes_fit = canonical(gmmlib.fit(faithful.to_numpy(), 2))         # EM on the minutes
+print(f"converted: log-likelihood {ll_min:.2f};  fitted in minutes: "
+      f"{in_minutes_fit.log_likelihoods[-1]:.2f} after {in_minutes_fit.n_iter} iterations")
+print("largest difference of the means (min):", f"{np.abs(means_min - in_minutes_fit.params.means).max():.4f}")
 
+# %% [markdown]
+# The fit in minutes lands on the same optimum, with the same log-likelihood once the units
+# agree: standardising did not change the answer here, only made it safer to reach. Here is
+# the fit in minutes, with each component's correlation. A correlation has no units, so it
+# is the same in minutes as in standard units:
+
+# %%
 def correlation(cov_k):
     return cov_k[0, 1] / np.sqrt(cov_k[0, 0] * cov_k[1, 1])
 
@@ -380,7 +512,7 @@ print(f"correlation over all 272 eruptions: {faithful['eruptions'].corr(faithful
 #
 # - EM stops at a stationary point of the log-likelihood, which depends on the start and can be a local optimum. k-means++ starts make bad starts rare; `n_init` restarts, keeping the best log-likelihood, help more.
 # - Components have no fixed numbering (label switching); `match_components` lines two fits up before comparing them, and `canonical` numbers every fit like one reference, or from left to right.
-# - Standardise data whose columns have different units; convert the fit back afterwards ($S\mu + c$, $S\Sigma S$).
+# - Standardise data whose columns have different units; convert the fit back afterwards ($S\mu + c$, $S\Sigma S$, and the log-likelihood minus $N \log(s_1 s_2)$).
 # - Old Faithful has two kinds of eruption, short and long; most of the correlation between duration and wait lies between the kinds, not within them.
 #
 # ## Where next

@@ -1,24 +1,21 @@
 # %% [markdown]
 # # Lesson 05: Singularities
 #
-# **What you will do.** Take a small data set, put a very narrow Gaussian on
-# one of its points, and watch the log-likelihood climb as far as you like.
-# Then watch EM find that trick by itself and crash, once in one dimension and
-# once in two, and look at the test that tells `gmmlib` a component has collapsed.
+# **What you will do.** Put a very narrow Gaussian on one data point and watch
+# the log-likelihood climb without limit; write the two functions that show why.
+# Then watch EM find that trick by itself and crash, in one dimension and in two.
 #
 # **What you will learn.**
 # - why the likelihood of a Gaussian mixture has no maximum, and which term runs off to infinity;
-# - what a collapsing component looks like during EM, and what `gmmlib` reports when it happens;
+# - what a collapsing component looks like during EM, and what `gmmlib` reports;
 # - why a positive log-likelihood is not a bug;
-# - how a component collapses onto a point in one dimension and onto a line in two,
-#   and the floating-point test that catches both;
-# - why duplicated points invite a collapse.
+# - how a component collapses onto a point, onto a line, or onto duplicated points,
+#   and the floating-point test that catches it.
 #
-# **What you need.** Lesson 01 (the E-step, the M-step and the log-likelihood).
-# Lesson 03 (the multivariate normal and its ellipses) for the two-dimensional
-# example of section 7.
+# **What you need.** Lesson 01 (the E-step, the M-step, the log-likelihood and
+# log-sum-exp). Lesson 03 (the multivariate normal and its ellipses) for section 7.
 #
-# **Time.** About 45 minutes.
+# **Time.** About 48 minutes.
 
 # %%
 import numpy as np
@@ -29,8 +26,9 @@ from scipy.special import logsumexp
 from scipy.stats import norm
 
 import gmmlib
-from gmmlib.components import canonical, canonical_order
+from gmmlib.components import canonical, canonical_number
 from gmmlib.plotting import component_colors, plot_log_likelihood, plot_mixture_2d, use_course_style
+from gmmlib.singularity import spike_params
 
 use_course_style()
 np.set_printoptions(precision=4, suppress=True)
@@ -66,110 +64,173 @@ print(f"converged after {two.n_iter} iterations, log-likelihood {two.log_likelih
 print("weights  ", two.params.weights)
 print("means    ", two.params.means[:, 0])
 print("variances", two.params.covariances[:, 0, 0])
-print("variances to six digits:", ", ".join(f"{v:.6f}" for v in two.params.covariances[:, 0, 0]))
 
 # %% [markdown]
-# The two variances print equal to four digits, but that is a coincidence of
-# these 24 numbers, not a property of the fit: to six digits they differ
-# ($0.294118$ and $0.294095$). The groups were drawn with standard deviations
-# $0.6$ and $0.8$; twelve points each tell little about a spread.
+# (The two variances agree to four digits by chance.)
 #
 # ## 2. The likelihood has no maximum
 #
 # Now add a third component, a **spike**: weight $0.05$, centred exactly on the
 # straggler $x_j = -3.1$, with a standard deviation $\sigma$ of our choosing. The
 # two fitted components keep their shapes and share the remaining weight $0.95$.
-# What happens to the log-likelihood as $\sigma$ shrinks?
+# `gmmlib.singularity.spike_params` builds this mixture; here it is with $\sigma = 0.01$:
 
 # %%
 spike_weight = 0.05
 
 
 def spike_mixture(sigma):
-    """The two fitted components (weights scaled by 0.95) plus a spike on x[j]: 1-D arrays."""
-    weights = np.append((1 - spike_weight) * two.params.weights, spike_weight)
-    means = np.append(two.params.means[:, 0], x[j])
-    sds = np.append(np.sqrt(two.params.covariances[:, 0, 0]), sigma)
-    return weights, means, sds
+    """weights, means, variances, each of shape (3,): `two` (weights times 0.95) and a spike on x[j]."""
+    spike = spike_params(x, j, sigma, weight=spike_weight, base=two.params)
+    return spike.weights, spike.means[:, 0], spike.covariances[:, 0, 0]
 
 
-def log_density_per_point(sigma):
-    """log p(x_i) for every point, in log space (lesson 01, section 8)."""
-    weights, means, sds = spike_mixture(sigma)
-    return logsumexp(np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=sds), axis=1)
+weights, means, variances = spike_mixture(0.01)
+print("weights  ", weights)
+print("means    ", means)
+print("variances", variances, "  (the spike's is 0.01^2)")
+
+# %% [markdown]
+# What happens to the log-likelihood as $\sigma$ shrinks?
+#
+# ### Exercise 1: the log-likelihood, in log space
+#
+# Write `log_likelihood_1d(x, weights, means, variances)`, the log-likelihood
+# of the mixture for the points `x`, one number:
+#
+# $$\ell = \sum_i \log \sum_k \pi_k\, \mathcal N(x_i \mid \mu_k, \sigma_k^2),$$
+#
+# where `variances` holds the $\sigma_k^2$. Hint: build the $N \times K$ table
+# $\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \sigma_k^2)$ with `norm.logpdf`
+# (its `scale` is the standard deviation $\sigma_k$) and reduce each row with
+# `logsumexp` (lesson 01, section 8): the densities themselves underflow.
+# Run the check as it is first (it says *not attempted*), then fill in the function.
+
+# %%
+from gmmlib.exercises import check_log_likelihood_1d
 
 
+def log_likelihood_1d(x, weights, means, variances):
+    """x: shape (N,); weights, means, variances: shape (K,). Returns the log-likelihood, a float."""
+    ...
+
+# %%
+check_log_likelihood_1d(log_likelihood_1d)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def log_likelihood_1d(x, weights, means, variances):
+    """x: shape (N,); weights, means, variances: shape (K,). Returns the log-likelihood, a float."""
+    log_terms = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))  # (N, K)
+    return logsumexp(log_terms, axis=1).sum()  # sum over points of log p(x_i)
+
+
+check_log_likelihood_1d(log_likelihood_1d)
+
+# %% [markdown]
+# Called on some of the points, it gives the sum of their terms: the
+# straggler's own term, and the other 23 points', as $\sigma$ shrinks from 1 to $10^{-8}$:
+
+# %%
 sigmas = 10.0 ** -np.arange(9)  # 1, 0.1, ..., 1e-8
-rows = []
-for sigma in sigmas:
-    log_p = log_density_per_point(sigma)
-    rows.append({"σ": sigma, "log p(x_j)": log_p[j], "other 23 points": log_p.sum() - log_p[j],
-                 "log-likelihood": log_p.sum()})
-table = pd.DataFrame(rows)
+table = pd.DataFrame({
+    "σ": sigmas,
+    "log p(x_j)": [log_likelihood_1d(x[[j]], *spike_mixture(s)) for s in sigmas],
+    "other 23 points": [log_likelihood_1d(np.delete(x, j), *spike_mixture(s)) for s in sigmas],
+})
+table["log-likelihood"] = table["log p(x_j)"] + table["other 23 points"]
 table["gain"] = table["log-likelihood"].diff()  # over the row above
 with pd.option_context("display.float_format", "{:.4g}".format):
     display(table)
 
 # %% [markdown]
-# Read the columns from left to right. Once $\sigma$ is below $0.01$, the
-# straggler's own term grows by almost exactly $\log 10 = 2.303$ each time
-# $\sigma$ is divided by ten, while the sum over the other 23 points does not move
-# at all (to four digits, from $\sigma = 0.1$ on). So the total climbs by $2.303$
-# per row, and there is no last row: at $\sigma = 10^{-8}$ the log-likelihood is
-# already about $17$ above the honest two-component fit's $-36.00$, and
-# $\sigma = 10^{-80}$ would add another $166$.
+# Below $\sigma = 0.01$ the straggler's term grows by almost exactly
+# $\log 10 = 2.303$ each time $\sigma$ is divided by ten, while the other 23
+# points do not move (to four digits, from $\sigma = 0.1$ on). There is no last
+# row: at $\sigma = 10^{-8}$ the log-likelihood is already about $17$ above the
+# two-component fit's $-36.00$, and $\sigma = 10^{-80}$ would add another $166$.
 #
-# **Why.** Write out the straggler's term:
+# **Why.** Write $p_{\text{two}}$ for the density of the fitted two-component
+# mixture `two`. The straggler's term is
 #
-# $$\log p(x_j) = \log\Big(0.95\, p_{\text{two}}(x_j) + \frac{0.05}{\sqrt{2\pi}\,\sigma}\Big)
-#   \;\ge\; \log 0.05 - \tfrac12 \log 2\pi - \log \sigma \;\xrightarrow[\sigma \to 0]{}\; \infty,$$
+# $$\log p(x_j) = \log\Big(0.95\, p_{\text{two}}(x_j) + 0.05\, \mathcal N(x_j \mid x_j, \sigma^2)\Big)
+#   \;\ge\; \log 0.05 + \log \mathcal N(x_j \mid x_j, \sigma^2),$$
 #
-# because the spike's density at its own centre is $1/(\sqrt{2\pi}\,\sigma)$: the
-# exponential is $e^0 = 1$ there. Every other point $x_i$ lies a distance $d_i > 0$
-# from the spike, where the spike's density $e^{-d_i^2/2\sigma^2}/\sigma$ dies out
-# much faster than $1/\sigma$ grows, so $\log p(x_i) \to \log\big(0.95\, p_{\text{two}}(x_i)\big)$:
-# finite, **thanks to the other components**. One infinite term, 23 finite ones.
-# The numbers agree:
+# and the spike's density at its own centre is $1/(\sqrt{2\pi}\,\sigma)$ (the
+# exponential is $e^0 = 1$ there), which goes to $+\infty$ as $\sigma \to 0$. Every other point $x_i$ lies a distance
+# $d_i > 0$ from the spike, where the spike's density is proportional to
+# $e^{-d_i^2/2\sigma^2}/\sigma$ and dies out much faster than $1/\sigma$ grows, so
+# $\log p(x_i) \to \log\big(0.95\, p_{\text{two}}(x_i)\big)$: finite, **thanks to the
+# other components**. One infinite term, 23 finite ones.
+#
+# ### Exercise 2: the term that runs off to infinity
+#
+# Write `spike_log_density(sigma)`, the log-density of a Gaussian at its own
+# mean, for a standard deviation `sigma > 0`:
+#
+# $$\log \mathcal N(x_j \mid x_j, \sigma^2) = -\tfrac12 \log(2\pi\sigma^2) = -\log\sigma - \tfrac12 \log 2\pi .$$
+#
+# Hint: the check goes down to $\sigma = 10^{-200}$, where $\sigma^2$ underflows
+# to 0: compute from $\log\sigma$, never from $\sigma^2$ or the density.
+# Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
-log_p_tiny = log_density_per_point(1e-8)
-two_densities = gmmlib.log_mixture_density(x, two.params)  # log p_two(x_i)
-others = np.arange(N) != j
-print(f"log p(x_j) + log sigma at sigma = 1e-8:      {log_p_tiny[j] + np.log(1e-8):.4f}")
-print(f"log 0.05 - log(2 pi) / 2:                    {np.log(spike_weight) - 0.5 * np.log(2 * np.pi):.4f}")
-print(f"other points at sigma = 1e-8:                {log_p_tiny[others].sum():.4f}")
-print(f"their limit, sum of log(0.95 p_two(x_i)):     {(np.log(1 - spike_weight) + two_densities[others]).sum():.4f}")
+from gmmlib.exercises import check_spike_log_density
 
-# %% [markdown]
-# A single Gaussian cannot play this trick: with nothing else in the model, the
-# other points would sit in the spike's vanishing tails and their terms would
-# fall to $-\infty$ far faster. The danger comes from mixing: one component
-# shrinks onto a point while the others look after the rest.
+
+def spike_log_density(sigma):
+    """sigma: a float > 0, the standard deviation. Returns log N(x | x, sigma^2), a float."""
+    ...
 
 # %%
-single = norm.logpdf(x, loc=x[j], scale=0.01).sum()
-print(f"one Gaussian N(x_j, 0.01^2) alone: log-likelihood {single:.4g}")
+check_spike_log_density(spike_log_density)
 
 # %% [markdown]
-# The same climb over a continuous range of $\sigma$, on a logarithmic axis,
-# with `gmmlib` computing the log-likelihood as a check on our numpy. The spike
-# is the third component, so its term is drawn in the third colour, green.
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def spike_log_density(sigma):
+    """sigma: a float > 0, the standard deviation. Returns log N(x | x, sigma^2), a float."""
+    return -np.log(sigma) - 0.5 * np.log(2 * np.pi)
+
+
+check_spike_log_density(spike_log_density)
+
+# %% [markdown]
+# At $\sigma = 10^{-8}$ the straggler's term equals the bound to four decimals
+# ($0.95\, p_{\text{two}}(x_j)$ is negligible next to the spike), and the other
+# points are at their limit. Last, a spike $\mathcal N(x_j, 0.01^2)$ with no other component:
+
+# %%
+tiny = spike_mixture(1e-8)
+log_p_two = gmmlib.log_mixture_density(x, two.params)  # log p_two(x_i), shape (N,)
+print(f"log p(x_j) at sigma = 1e-8:                {log_likelihood_1d(x[[j]], *tiny):.4f}")
+print(f"log 0.05 + spike_log_density(1e-8):        {np.log(spike_weight) + spike_log_density(1e-8):.4f}")
+print(f"other points at sigma = 1e-8:              {log_likelihood_1d(np.delete(x, j), *tiny):.4f}")
+print(f"their limit, sum of log(0.95 p_two(x_i)):  {np.delete(np.log(1 - spike_weight) + log_p_two, j).sum():.4f}")
+print(f"one Gaussian N(x_j, 0.01^2) alone:         {norm.logpdf(x, loc=x[j], scale=0.01).sum():.4g}")
+
+# %% [markdown]
+# The last line is why a single Gaussian cannot play this trick: with nothing
+# else in the model, the other points sit in the spike's vanishing tails and
+# their terms fall to $-\infty$ far faster. The danger comes from mixing: one
+# component shrinks onto a point while the others look after the rest.
+#
+# The same climb over a continuous range of $\sigma$, on a logarithmic axis. The
+# spike is the third component, so its term is drawn in the third colour, green.
 
 # %%
 sigma_grid = np.logspace(-8, 1, 200)
-per_point = np.array([log_density_per_point(s) for s in sigma_grid])  # (200, N)
-weights_4, means_4, sds_4 = spike_mixture(1e-4)
-params_at_1e4 = gmmlib.GMMParams.from_1d(weights_4, means_4, sds_4**2)  # variances, not standard deviations
-print("gmmlib agrees at sigma = 1e-4:",
-      np.isclose(gmmlib.log_likelihood(x, params_at_1e4), log_density_per_point(1e-4).sum()))
+term_j = np.array([log_likelihood_1d(x[[j]], *spike_mixture(s)) for s in sigma_grid])
+term_others = np.array([log_likelihood_1d(np.delete(x, j), *spike_mixture(s)) for s in sigma_grid])
 
-colors = component_colors(3)
 fig, ax = plt.subplots(figsize=(9, 4.5))
-ax.plot(sigma_grid, per_point.sum(axis=1), color="black", lw=2.5, label="log-likelihood")
-ax.plot(sigma_grid, per_point[:, j], color=colors[2], lw=2, ls="--", label="term of the straggler $x_j$")
-ax.plot(sigma_grid, per_point[:, others].sum(axis=1), color="0.5", lw=2, ls=":",
-        label="sum over the other 23 points")
-ax.axhline(two.log_likelihoods[-1], color="tab:red", lw=1.5, ls="-.", label="two components, no spike")
+ax.plot(sigma_grid, term_j + term_others, color="black", lw=2.5, label="log-likelihood")
+ax.plot(sigma_grid, term_j, color=component_colors(3)[2], lw=2, ls="--", label="term of the straggler $x_j$")
+ax.plot(sigma_grid, term_others, color="0.5", lw=2, ls=":", label="sum over the other 23 points")
+ax.axhline(two.log_likelihoods[-1], color="black", lw=1.2, ls="-.", label="two components, no spike")
 ax.set_xscale("log")
 ax.set_xlabel("spike's standard deviation $\\sigma$ (log scale)")
 ax.set_ylabel("log-likelihood")
@@ -179,20 +240,17 @@ ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 plt.show()
 
 # %% [markdown]
-# On the log axis the climb is a straight line: the slope is one unit of
-# log-likelihood per factor $e$ of $\sigma$, the $-\log\sigma$ of the formula.
-# The dotted sum over the other points is flat at the left; the whole climb is
-# the straggler's dashed term. At large $\sigma$ the spike is no spike at all,
-# just a wide, light component that helps the other points a little (the small
-# bump of the dotted curve) and the straggler hardly more. The black curve
-# crosses the red dash-dotted line of the two-component fit just below $\sigma = 0.3$ and never comes back.
+# On the log axis the climb is a straight line, the $-\log\sigma$ of the
+# formula, and all of it is the straggler's dashed term: the dotted sum over the
+# other points is flat at the left. (At large $\sigma$ the spike is a wide, light
+# component that helps them a little.) The black curve crosses the
+# two-component fit's dash-dotted line just below $\sigma = 0.3$ and never comes back.
 #
 # ## 3. Shrink the spike yourself
 #
-# Drag the slider to shrink $\sigma$ (a logarithmic slider: each notch divides it by
-# the same factor). The left panel draws the weighted densities on a logarithmic
-# axis, so the spike's height and the two wide bumps show at once; the readout
-# prints the log-likelihood. `gmmlib.singularity.spike_explorer` builds it in one call.
+# Drag the slider to shrink $\sigma$ (each notch divides it by the same factor).
+# The left panel draws the weighted densities on a logarithmic axis, so the
+# spike and the two wide bumps show at once.
 
 # %% tags=["nbval-ignore-output"]
 from gmmlib.singularity import spike_explorer
@@ -203,42 +261,38 @@ explorer
 # %% [markdown]
 # Things to try. The spike's peak, $0.05/(\sqrt{2\pi}\,\sigma)$, rises tenfold per
 # decade of $\sigma$: find the $\sigma$ at which it first stands taller than the
-# peaks of the two wide bumps. Then watch the readout's "term of the point under
-# the spike" and find the $\sigma$ at which it turns positive: from there on the
-# mixture's density at $x_j$ is above 1. Watch also the green curve's tails,
-# which vanish from the other points. An instructor can set the slider from code:
+# peaks of the two wide bumps, and the $\sigma$ at which the readout's "term of
+# the point under the spike" turns positive (the density at $x_j$ is then above
+# 1). An instructor can set the slider from code; the explorer's figure then
+# shows that state, even without a running notebook:
 
 # %%
 explorer.slider.value = 1e-4
 total, term = explorer.log_likelihoods
 print(f"sigma = {explorer.sigma:.0e}: log-likelihood {total:.4f}, term of the straggler {term:.4f}")
 print("same as the table's row:", np.isclose(total, table.loc[4, "log-likelihood"]))
-
-# %% [markdown]
-# Here is the explorer's picture at $\sigma = 10^{-4}$, drawn as a static figure so that
-# it shows even without a running notebook: the spike on $x_j$ towers over the two
-# wide components, and the red dot on the right has climbed the curve.
-
-# %%
 explorer.figure
 
 # %% [markdown]
+# At $\sigma = 10^{-4}$ the spike towers over the two wide components.
+#
 # ## 4. A positive log-likelihood is not a bug
 #
-# Every log-likelihood so far was negative, but the straggler's own term turned
-# positive in the table of section 2 once $\sigma$ was $0.01$ or less, and so did the
-# explorer's readout. A density is not a probability: it can exceed 1 as long
-# as its area is 1. A normal density with $\sigma = 0.1$ has a height of about 4 at its mean:
+# The straggler's term in section 2 turned positive once $\sigma$ was $0.01$ or
+# less. A density is not a probability: it can exceed 1 as long as its area is
+# 1. With $\sigma = 0.1$ its height at the mean is about 4:
 
 # %%
-print(f"N(0 | 0, 0.1^2) = {norm.pdf(0.0, loc=0.0, scale=0.1):.4f}")
-print(f"area under it: {np.trapezoid(norm.pdf(np.linspace(-1, 1, 2001), scale=0.1), np.linspace(-1, 1, 2001)):.6f}")
+print(f"N(0 | 0, 0.1^2) = exp(spike_log_density(0.1)) = {np.exp(spike_log_density(0.1)):.4f}")
+grid = np.linspace(-1, 1, 2001)
+print(f"area under it: {np.trapezoid(norm.pdf(grid, scale=0.1), grid):.6f}")
 
 # %% [markdown]
 # Whether densities are above or below 1 depends on the units. Write the same
-# 24 measurements in a unit a hundred times larger (centimetres as metres,
-# say): every density becomes 100 times taller, each point's log-density rises
-# by $\log 100 = 4.605$, and the fit's log-likelihood rises by $24 \times 4.605$:
+# 24 measurements in a unit a hundred times larger, so that every number is a
+# hundred times smaller (metres instead of centimetres): every density becomes
+# 100 times taller, each point's log-density rises by $\log 100 = 4.605$, and the
+# fit's log-likelihood rises by $24 \times 4.605$:
 
 # %%
 two_scaled = gmmlib.fit(x / 100, 2, reg_covar=0, seed=1)
@@ -252,11 +306,10 @@ print(f"difference: {two_scaled.log_likelihoods[-1] - two.log_likelihoods[-1]:.4
 #
 # ## 5. EM finds the spike by itself
 #
-# Nothing stops EM from discovering this trick. Fit **three** components to
-# our two groups, one more than they need, with `reg_covar=0` (the pure M-step
-# of lesson 01) and the start that `seed=1` picks. `gmmlib` checks every
-# covariance after every M-step; when one is no longer usable (section 6 says
-# exactly what that means), `fit` stops with a `SingularityError` that says what
+# Fit **three** components to our two groups, one more than they need, with
+# `reg_covar=0` (the pure M-step of lesson 01) and the start that `seed=1` picks.
+# `gmmlib` checks every covariance after every M-step; when one is no longer
+# usable (section 6), `fit` stops with a `SingularityError` that says what
 # happened and what to do:
 
 # %%
@@ -268,26 +321,22 @@ except gmmlib.SingularityError as err:
     print("component (in fit's numbering):", err.component, "  iteration:", err.iteration)
 
 # %% [markdown]
-# The error carries the fit up to the collapse in `err.result`: the parameters
-# after every iteration that still made sense. Its components are numbered as
-# `fit` happened to number them, so we renumber the whole history with
-# `canonical`, taking the two groups of `two` as the reference: the component
-# closest to the left group becomes 0 (blue), the one closest to the right
-# group 1 (orange), and the spare one 2 (green), the spike's colour above. That
-# is the rule for every three-component fit of these data in this lesson and
-# the next. `err.component` is in `fit`'s numbering; `perm` translates it.
+# `err.result` holds the fit up to the collapse. We renumber its history with
+# `canonical`, the groups of `two` as the reference: the component closest to
+# the left group is 0 (blue), to the right group 1 (orange), the spare one 2
+# (green), in every three-component fit of these data in this lesson and the
+# next. `err.component` is in `fit`'s numbering; `canonical_number` gives ours.
 
 # %%
-perm = canonical_order(collapse.result.params.means, two.params,
-                       covariances=collapse.result.params.covariances)  # perm[k]: fit's number of our k
 before = canonical(collapse.result, reference=two.params)
-k_bad = int(np.flatnonzero(perm == collapse.component)[0])
+k_bad = canonical_number(collapse.result.params, collapse.component, reference=two.params)
 print(f"the collapsing component: {collapse.component} in fit's numbering, {k_bad} in ours")
 print("means of the last valid parameters, ours:", before.params.means[:, 0])
 
 # %% [markdown]
-# Here the two numberings happen to agree. Now the three variances, iteration by
-# iteration, on a logarithmic axis, next to the log-likelihood:
+# Here the two numberings agree. The three variances, iteration by iteration,
+# on a logarithmic axis, next to the log-likelihood (zoomed in: the start and
+# the first few iterations lie below the panel):
 
 # %%
 variances = np.array([p.covariances[:, 0, 0] for p in before.history])  # (iterations + 1, K)
@@ -301,40 +350,35 @@ ax_v.set_ylabel("variance $\\sigma_k^2$ (log scale)")
 ax_v.set_title(f"component {k_bad} shrinks, then collapses")
 ax_v.legend()
 ax_v.grid(alpha=0.3)
-plot_log_likelihood(ax_ll, before.log_likelihoods)
-ax_ll.axhline(two.log_likelihoods[-1], color="tab:red", lw=1.5, ls="-.", label="two components")
+plot_log_likelihood(ax_ll, before.log_likelihoods, label="three components")
+ax_ll.axhline(two.log_likelihoods[-1], color="0.5", lw=2, ls="-.", label="two components")
 ax_ll.set_ylim(-37, -33.5)  # the first iterations, from far below, are off the panel
 ax_ll.set_title("the log-likelihood creeps, then jumps")
 ax_ll.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# For a long time nothing looks alarming. The right panel is zoomed in: the
-# start and the first few iterations lie below it.
+# For a long time nothing looks alarming. The numbers behind the two panels:
 
 # %%
 ll_before = before.log_likelihoods
-print(f"iterations completed before the collapse: {before.n_iter}")
-print(f"log-likelihood at the start: {ll_before[0]:.2f}, at iteration 4: {ll_before[4]:.2f}")
-print("above the two-component fit from iteration", int(np.argmax(ll_before > two.log_likelihoods[-1])), "on")
+last = np.arange(before.n_iter - 4, before.n_iter + 1)  # the last five iterations
+print(f"log-likelihood at the start {ll_before[0]:.2f}, at iteration 4 {ll_before[4]:.2f}; above the "
+      f"two-component fit from iteration {int(np.argmax(ll_before > two.log_likelihoods[-1]))} on")
+print(f"iterations completed before the collapse: {before.n_iter}; "
+      f"mean of the collapsing component: {before.params.means[k_bad, 0]:.4f}")
+print(f"its variance, iterations {last[0]} to {last[-1]}:", variances[last, k_bad])
+print(f"log-likelihood, iterations {last[0]} to {last[-1]}:", ll_before[last].round(3))
+print(f"its effective number of points N_k (from the E-step of iteration {before.n_iter}): "
+      f"{before.params.weights[k_bad] * N:.3f}")
 
 # %% [markdown]
 # From iteration 12 on the log-likelihood sits just above the two-component
-# fit's (red), creeping up by hundredths, while component 2 (green) slowly
-# narrows and drifts to the left edge of the left group. Then, in the last few
-# iterations, it plunges:
-
-# %%
-print(f"mean of the collapsing component: {before.params.means[k_bad, 0]:.4f}")
-print("its variance, iterations 38 to 42:", variances[38:, k_bad])
-print("log-likelihood, iterations 38 to 42:", ll_before[38:].round(3))
-print(f"its effective number of points N_k (from the E-step of iteration 42): {before.params.weights[k_bad] * N:.3f}")
-
-# %% [markdown]
-# Component 2 now sits on the straggler, at $-3.096$, holding a little less
-# than one point's worth of responsibility, and every iteration shrinks it
-# faster, from $0.136$ to $0.0032$ in three steps, while the log-likelihood jumps
-# from $-35.73$ to $-33.98$.
+# fit's (grey), creeping up by hundredths, while component 2 slowly narrows and
+# drifts left. At the end it sits on the straggler ($-3.096$) with a little less
+# than one point's worth of responsibility, and shrinks ever faster, from
+# $0.136$ to $0.0032$ in three steps, while the log-likelihood jumps from
+# $-35.73$ to $-33.98$.
 #
 # ## 6. The M-step that failed, and what `gmmlib` calls a collapse
 #
@@ -352,65 +396,54 @@ print("N_k (from the E-step of iteration 43):", N_k)
 print("new variances of components 0 and 1:", ml_variances[:2])
 
 # %% [markdown]
-# The two printed values of $N_k$ differ ($0.981$ for component 2 against $0.928$
-# above) because they come from two different E-steps: the weights of the last
-# good parameters were computed from the responsibilities of iteration 42, and
-# this E-step, on those parameters, is one step later. In between, component 2
-# became narrower and taller on the straggler and took more of it.
-#
-# Component 2 now owns the straggler and almost nothing else, so its weighted
-# variance around its own mean is zero to within rounding. We do not print the
-# value itself: at that size it is rounding noise, and would differ from one
-# computer to the next. What `gmmlib` asks of every new covariance $\Sigma_k$ is
-# whether it is still usable in floating point, where $\varepsilon = 2.2 \times 10^{-16}$
-# is the gap between 1 and the next number a float can hold. It calls a
-# component collapsed when one of three things happens:
+# (This E-step is one later than the one behind the weights above, hence
+# $0.981$ against $0.928$.) Component 2 owns the straggler and almost nothing
+# else, so its new variance is zero to within rounding (not printed: rounding
+# noise differs between computers). `gmmlib` asks whether each new covariance
+# $\Sigma_k$ is still usable in floating point, where
+# $\varepsilon_{\text{mach}} = 2.2 \times 10^{-16}$ is the gap between 1 and the
+# next float. A component has collapsed when
 #
 # 1. the Cholesky factorisation $\Sigma_k = L L^\top$ fails: $\Sigma_k$ is not positive definite;
-# 2. a **conditional variance**, a squared diagonal entry $L_{dd}^2$ of the Cholesky
-#    factor, is below $32\,\varepsilon$ times the component's own variance on that axis,
-#    $(\Sigma_k)_{dd}$: the component is flat across some direction (section 7);
-# 3. a variance $(\Sigma_k)_{dd}$ is below $(64\,\varepsilon \max_i |x_{id}|)^2$: the
-#    component's standard deviation is below 64 to 128 times the spacing of the
-#    floats near the data's largest value, too narrow for the stored data to tell
-#    its point from its neighbours.
+# 2. a squared diagonal entry $L_{dd}^2$ of $L$ (a *conditional variance*, section 7) is
+#    below $32\,\varepsilon_{\text{mach}}$ times the variance $(\Sigma_k)_{dd}$ on that
+#    axis: the component is flat across some direction;
+# 3. a variance $(\Sigma_k)_{dd}$ is below $(64\,\varepsilon_{\text{mach}} \max_i |x_{id}|)^2$:
+#    a standard deviation of 64 to 128 float spacings near the data's largest value
+#    (the spacing is constant between two powers of 2 and doubles at each), too
+#    narrow for the stored data to tell its point from its neighbours.
 #
-# In one dimension $\Sigma_k$ is the number $\sigma_k^2$ and $L = \sigma_k$, so tests 1
-# and 2 only catch a variance that is zero or negative. Test 3 is the one for a
-# component that has shrunk onto a point:
+# In one dimension $L = \sigma_k$, so tests 1 and 2 only catch a variance that is
+# zero or negative. Test 3 is the one for a component shrunk onto a point:
 
 # %%
-eps = np.finfo(float).eps
+eps_mach = np.finfo(float).eps
 largest = np.abs(x).max()
-point_floor = (64 * eps * largest) ** 2
-print(f"eps = {eps:.3g}; spacing of the floats near max|x_i| = {largest}: {np.spacing(largest):.3g}")
-print(f"test 3's floor: (64 eps max|x_i|)^2 = {point_floor:.3g}, a standard deviation of {np.sqrt(point_floor):.2g}")
+point_floor = (64 * eps_mach * largest) ** 2
+print(f"eps_mach = {eps_mach:.3g}; spacing of the floats near max|x_i| = {largest}: {np.spacing(largest):.3g}")
+print(f"test 3's floor: (64 eps_mach max|x_i|)^2 = {point_floor:.3g}, a standard deviation of {np.sqrt(point_floor):.2g}")
 print(f"new variance of component {k_bad} at or below the floor:", bool(ml_variances[k_bad] <= point_floor))
 print("new variances of components 0 and 1 above it:", bool(np.all(ml_variances[:2] > point_floor)))
 
 # %% [markdown]
 # A standard deviation of $4.4 \times 10^{-14}$ is about a hundred float spacings at
-# $3.1$, and the new variance of component 2 is below even that: this is the spike
-# of section 2 with $\sigma = 0$, and a log-likelihood of $+\infty$. EM did exactly
-# its job, raising the likelihood, and that is the problem. Both thresholds sit
-# at the size of rounding errors, so a thin but genuine cluster (points on a line
-# $10^{-6}$ across, say) is not called a collapse.
+# $3.1$, and component 2's new variance is below even that: the spike of section
+# 2 with a $\sigma$ below anything a float resolves. EM did its job, raising the
+# likelihood, and that is the problem. Both thresholds sit at the size of
+# rounding errors, so a thin but genuine cluster (points on a line $10^{-6}$
+# across, say) is not called a collapse.
 #
-# The error message offers four ways out. Three of them are the remedies of
-# lesson 06: `reg_covar`, a `covariance_prior` and fewer components. The
-# fourth, rescaling the data, is for data in extreme units, so small that their
-# squares underflow in floating point; it cannot cure a spike, because both
-# thresholds scale with the data, and a variance of zero stays zero in any unit.
+# Of the error message's four ways out, three are the remedies of lesson 06;
+# the fourth, rescaling, is for data whose squares underflow, and cannot cure a
+# spike: both thresholds scale with the data.
 #
 # ## 7. In two dimensions: flattening onto a line
 #
-# In $D$ dimensions a component has more ways to collapse. Take two
-# well-separated round clusters of 25 points each, no stragglers, no
-# duplicates, and four components started on four random data points
-# (`init="random"`). This is a different data set from the rest of the lesson,
-# `X2` below. Its fits are numbered like the two clusters that generated it,
-# `X2_clusters` (left cluster 0, blue; right cluster 1, orange); spare
-# components come after them, from left to right.
+# A different data set, `X2`: two well-separated round clusters of 25 points
+# each, no stragglers, no duplicates, and four components started on four
+# random data points (`init="random"`). Its fits are numbered like the clusters
+# that generated it, `X2_clusters` (left 0, blue; right 1, orange), spare
+# components after them from left to right.
 
 # %%
 rng2 = np.random.default_rng(1)
@@ -422,71 +455,74 @@ try:
 except gmmlib.SingularityError as err:
     accident = err
     print(err)
-raw_2d = accident.result.params
-perm_2d = canonical_order(raw_2d.means, X2_clusters, covariances=raw_2d.covariances)
-at_collapse = canonical(raw_2d, reference=X2_clusters)
-k_acc = int(np.flatnonzero(perm_2d == accident.component)[0])
+at_collapse = canonical(accident.result.params, reference=X2_clusters)
+k_acc = canonical_number(accident.result.params, accident.component, reference=X2_clusters)
 print(f"the collapsing component: {accident.component} in fit's numbering, {k_acc} in ours")
 
 # %% [markdown]
 # Here the numberings differ: `fit`'s component 0 is our component 3 (red). Look
-# at the last valid parameters, of iteration 31, one before the collapse:
+# at the last valid parameters, of iteration 31, one before the collapse, with
+# the two points that component 3 holds ringed:
 
 # %%
 resp2 = gmmlib.e_step(X2, at_collapse)
-print(f"component {k_acc}: effective number of points N_k = {resp2[:, k_acc].sum():.2f}")
-print("its two variances along its own axes (eigenvalues):",
-      ", ".join(f"{v:.1e}" for v in np.linalg.eigvalsh(at_collapse.covariances[k_acc])))
+for k in (2, 3):
+    print(f"component {k}: N_k = {resp2[:, k].sum():.2f}, variances along its own axes (eigenvalues) "
+          + ", ".join(f"{v:.1e}" for v in np.linalg.eigvalsh(at_collapse.covariances[k])))
+held = np.argsort(resp2[:, k_acc])[-2:]  # the two points with the largest responsibility of component 3
 
 fig, ax = plt.subplots(figsize=(7, 5.5), layout="constrained")
 plot_mixture_2d(ax, at_collapse, X2)
+ax.scatter(*X2[held].T, s=320, facecolors="none", edgecolors="black", linewidths=2.5, zorder=6,
+           label=f"the two points of component {k_acc}")
+ax.legend(loc="upper right")
 ax.set_title(f"iteration {accident.result.n_iter}, one before the collapse:\n"
              f"component {k_acc} (red) flattening onto two points")
 ax.set_aspect("equal")
 plt.show()
 
 # %% [markdown]
-# Component 3 did not shrink onto a point: it holds two points, and its
-# ellipse has flattened onto the **line through them** (the long red line).
-# One of its variances (an eigenvalue of $\Sigma_3$, the squared length of a
-# semi-axis of its ellipse, lesson 03, section 2) is still about $12$, the other is
-# already about $3 \times 10^{-5}$. The determinant $|\Sigma_3|$ in the normal density
-# (lesson 03, section 1) is going to 0, and the density on that line to
-# infinity, exactly as $1/\sigma$ did in section 2.
+# Component 3 holds two points (ringed), and its ellipse has flattened onto the
+# **line through them** (the long red line). One of its variances (an eigenvalue
+# of $\Sigma_3$, the squared length of a semi-axis of its 1-standard-deviation
+# ellipse, lesson 03, section 2) is still about $12$, the other about
+# $3 \times 10^{-5}$. So $|\Sigma_3| \to 0$, and the density on that line goes to
+# infinity, as $1/\sigma$ did in section 2. The thin green component 2 is a
+# needle too, through the six green points below the left cluster and across
+# the gap, but with a variance of $0.006$ across: not the one that collapses.
 #
-# Redo the M-step of iteration 32, which failed, and apply the three tests of
-# section 6. For a $2 \times 2$ covariance the second diagonal entry of the
-# Cholesky factor is $L_{11}^2 = \Sigma_{11} - \Sigma_{01}^2/\Sigma_{00} = |\Sigma|/\Sigma_{00}$, the
-# variance of $x_2$ once $x_1$ is known (the first, $L_{00}^2$, is $\Sigma_{00}$ itself):
+# Redo the failed M-step of iteration 32 and apply section 6's tests. Number
+# the axes as the figure does, $x_1$ and $x_2$ (numpy's columns 0 and 1):
+# $\Sigma_{11}$, $\Sigma_{22}$ are the variances along them, $\Sigma_{12}$ their
+# covariance. The Cholesky factor has $L_{11}^2 = \Sigma_{11}$ and $L_{22}^2 = \Sigma_{22} - \Sigma_{12}^2/\Sigma_{11} = |\Sigma|/\Sigma_{11}$,
+# the variance of $x_2$ once $x_1$ is known:
 
 # %%
 r = resp2[:, k_acc]
 mean_new = r @ X2 / r.sum()
 d = X2 - mean_new
 S_new = (r[:, None] * d).T @ d / r.sum()  # weighted outer products around the new mean
-conditional = S_new[1, 1] - S_new[0, 1] ** 2 / S_new[0, 0]  # L_11^2
-floor_2d = (64 * eps * np.abs(X2).max(axis=0)) ** 2
+conditional = S_new[1, 1] - S_new[0, 1] ** 2 / S_new[0, 0]  # L_22^2 (numpy's [1, 1] is Sigma_22)
+floor_2d = (64 * eps_mach * np.abs(X2).max(axis=0)) ** 2
 
 print("new covariance:", np.array2string(S_new, prefix="new covariance: "))
 print("variances along x1 and x2:", np.diag(S_new), " above test 3's floor:", bool(np.all(np.diag(S_new) > floor_2d)))
 print("its largest eigenvalue:", f"{np.linalg.eigvalsh(S_new)[-1]:.4f}")
-print("conditional variance of x2 given x1 below 32 eps * variance of x2:",
-      bool(conditional <= 32 * eps * S_new[1, 1]))
+print("conditional variance of x2 given x1 below 32 eps_mach * variance of x2:",
+      bool(conditional <= 32 * eps_mach * S_new[1, 1]))
 
 # %% [markdown]
 # Along each axis the new covariance looks healthy: variances of $7.38$ and
-# $4.61$, far above test 3's floor. But the two are perfectly correlated: once
-# $x_1$ is known, $x_2$ has no variance left, to rounding. Test 2 (or, with other
-# rounding, test 1) catches it; a test that looked only at the variances along
-# the axes would not. In $D$ dimensions the likelihood has more spikes than in
-# one: a component can sit on any $D$ or fewer points, which always lie on a line
-# (a plane, ...) of dimension below $D$, and squeeze its ellipse flat onto it.
+# $4.61$, far above test 3's floor. But once $x_1$ is known, $x_2$ has no variance
+# left, to rounding. Test 2 (or, with other rounding, test 1) catches it; the
+# variances along the axes would not. In $D$ dimensions any $D$ or fewer points
+# lie on a line (a plane, ...) of dimension below $D$, and a component can
+# squeeze its ellipse flat onto it.
 #
 # ## 8. Duplicated points: a spike the data insist on
 #
-# Back to our 24 measurements, now with a typical data-entry fault: three
-# readings that failed were logged as $0.0$. Three identical points are an even
-# stronger invitation than one straggler: a component on them gains
+# Back to our 24 measurements, with a typical data-entry fault: three failed
+# readings logged as $0.0$. A component on three identical points gains
 # $-\log\sigma$ **three times**.
 
 # %%
@@ -496,32 +532,28 @@ try:
 except gmmlib.SingularityError as err:
     dup_collapse = err
     print(err)
-dup_perm = canonical_order(dup_collapse.result.params.means, two.params,
-                           covariances=dup_collapse.result.params.covariances)
 dup_before = canonical(dup_collapse.result, reference=two.params)
-k_dup = int(np.flatnonzero(dup_perm == dup_collapse.component)[0])
+k_dup = canonical_number(dup_collapse.result.params, dup_collapse.component, reference=two.params)
 print(f"the collapsing component: {dup_collapse.component} in fit's numbering, {k_dup} in ours")
 print(f"at iteration {dup_before.n_iter}: means {dup_before.params.means[:, 0]}, "
       f"effective numbers of points {dup_before.params.weights * x_dup.size}")
 
 # %% [markdown]
-# Here `fit` numbered the groups the other way round, and `canonical` puts them
-# back: left group 0, right group 1. The spare component 2 collapses onto the
-# three zeros at iteration 39, with three points' worth of responsibility. No
-# isolated point was needed this time: the spike is in the data.
+# (`fit` numbered the two groups the other way round; `canonical` puts them
+# back.) The spare component 2 collapses onto the three zeros at iteration 39,
+# with three points' worth of responsibility: the spike is in the data.
 #
 # ## Summary
 #
-# - The likelihood of a Gaussian mixture has no maximum: a component centred on one data point contributes about $-\log\sigma$ to the log-likelihood, which grows without limit as $\sigma \to 0$, while the other components keep every other point's term finite.
-# - A log-likelihood can be positive: densities exceed 1 where they are narrow, for example in small units. Only differences between fits of the same data in the same units mean something.
-# - EM can find this by itself, most often when it has more components than the data need, or when points are duplicated; `gmmlib.fit` then raises `SingularityError` with the component (numbered as `fit` numbered it), the iteration and the fit so far (`err.result`).
-# - `gmmlib` calls a covariance collapsed when it is no longer usable in floating point: its Cholesky factorisation fails, a conditional variance is below $32\,\varepsilon$ times the variance on that axis, or a variance is below $(64\,\varepsilon \max_i|x_{id}|)^2$.
-# - In $D$ dimensions a component can also collapse onto a line (or plane) through $D$ or fewer points: its ellipse goes flat, $|\Sigma_k| \to 0$, and the variances along the axes can stay large while a conditional variance goes to 0.
+# - The likelihood of a Gaussian mixture has no maximum: a component centred on one data point adds about $-\log\sigma$, which grows without limit as $\sigma \to 0$, while the other components keep every other point's term finite.
+# - A log-likelihood can be positive: densities exceed 1 where they are narrow, for example when the data are written in a large unit (small numbers). Only differences between fits of the same data in the same units mean something.
+# - EM finds the spike by itself, most often with more components than the data need or with duplicated points; `gmmlib.fit` then raises `SingularityError` with the component (in `fit`'s numbering; `canonical_number` translates), the iteration and the fit so far.
+# - `gmmlib` calls a covariance collapsed when it is no longer usable in floating point: its Cholesky factorisation fails, a conditional variance is below $32\,\varepsilon_{\text{mach}}$ times the variance on that axis, or a variance is below $(64\,\varepsilon_{\text{mach}} \max_i|x_{id}|)^2$.
+# - In $D$ dimensions a component can collapse onto a line (or plane) through $D$ or fewer points: $|\Sigma_k| \to 0$ while the variances along the axes stay large.
 #
 # ## Where next
 #
-# Lesson 06, *Remedies for collapse*, repairs the collapsing fit of this
-# lesson four ways (adding $\varepsilon$ to every variance, a prior on the
-# covariances, restarting the collapsed component, fewer components) and
-# compares what each does to the same data. For the theory of singularities,
-# see section 9.2.1 of Bishop's *Pattern Recognition and Machine Learning*.
+# Lesson 06, *Remedies for collapse*, repairs this lesson's collapsing fit four
+# ways (adding a small number to every variance, a prior on the covariances,
+# restarting the collapsed component, fewer components) and compares them. For
+# the theory, see section 9.2.1 of Bishop's *Pattern Recognition and Machine Learning*.

@@ -16,13 +16,14 @@
 # fails); lessons 01 and 03 (responsibilities, the M-step); lesson 04
 # (local optima and restarts with `n_init`); lesson 06 (`reg_covar`).
 #
-# **Time.** About 30 minutes.
+# **Time.** About 40 minutes.
 
 # %%
 import numpy as np
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
+from matplotlib.lines import Line2D
 from scipy.optimize import brentq
 from sklearn.metrics import adjusted_rand_score
 
@@ -31,7 +32,6 @@ from gmmlib.components import canonical
 from gmmlib.datasets import (THREE_BLOBS_2D, UNEQUAL_CLUSTERS, stretched_clusters, three_blobs_2d,
                              unequal_clusters)
 from gmmlib.limit import hard_fraction, plot_soft_assignments
-from gmmlib.lloyd import soft_assign
 from gmmlib.plotting import use_course_style
 
 use_course_style()
@@ -69,23 +69,75 @@ print(f"K-means: {km.n_iter} iterations, final inertia {km.inertia:.4f}")
 # left, divided by $2\sigma^2$. Unlike the hard E-step, these depend on
 # $\sigma$. As $\sigma$ shrinks, the nearest centre's term dwarfs all others,
 # and each row of $r$ tends to 1 at the nearest centre and 0 elsewhere:
-# K-means' assignment. `gmmlib.lloyd.soft_assign(X, centres, sigma)` computes
-# these responsibilities (in log space). Here they are for the final K-means
-# centres (`km.centres`), under four values of $\sigma$:
+# K-means' assignment.
+
+# %% [markdown]
+# ### Exercise 1: soft assignments
+#
+# Write `soft_assign(X, centres, sigma)`: for `X` of shape (N, D), `centres`
+# of shape (K, D) and the shared standard deviation $\sigma > 0$, return the
+# responsibilities $r$ of shape (N, K), with
+# $r_{ik} = \exp(-\lVert x_i - c_k\rVert^2 / 2\sigma^2) \,/\, \sum_j \exp(-\lVert x_i - c_j\rVert^2 / 2\sigma^2)$.
+# Hint: for small $\sigma$ every exponential underflows to 0 and the ratio
+# becomes 0/0; subtract each row's largest exponent before exponentiating
+# (log-sum-exp, lesson 01), which leaves the ratio unchanged.
+# Run the check as it is first (it says *not attempted*), then fill in the function.
+
+# %%
+from gmmlib.exercises import check_soft_assign
+
+
+def soft_assign(X, centres, sigma):
+    """Responsibilities of shape (N, K) for X (N, D), centres (K, D) and one shared sigma."""
+    ...
+
+
+# %%
+check_soft_assign(soft_assign)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def soft_assign(X, centres, sigma):
+    """Responsibilities of shape (N, K) for X (N, D), centres (K, D) and one shared sigma."""
+    d2 = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)   # |x_i - c_k|^2, shape (N, K)
+    a = -d2 / (2 * sigma**2)                                        # the exponents
+    a = a - a.max(axis=1, keepdims=True)          # largest exponent 0 in every row: no 0/0
+    r = np.exp(a)
+    return r / r.sum(axis=1, keepdims=True)       # each row sums to 1
+
+
+check_soft_assign(soft_assign)
+
+# %% [markdown]
+# Here are these responsibilities for the final K-means centres
+# (`km.centres`) under four values of $\sigma$, each point coloured by its
+# row of $r$ (`gmmlib.limit.plot_soft_assignments` draws them with gmmlib's
+# own `soft_assign`):
 
 # %%
 sigmas = [3.0, 1.0, 0.3, 0.1]
-fig, axes = plt.subplots(1, 4, figsize=(16, 4.6), layout="constrained")
+lo = np.minimum(X.min(axis=0), km.centres.min(axis=0) - max(sigmas)) - 0.3   # room for the largest circles
+hi = np.maximum(X.max(axis=0), km.centres.max(axis=0) + max(sigmas)) + 0.3
+fig, axes = plt.subplots(1, 4, figsize=(16, 5.2), layout="constrained")
 for ax, sigma in zip(axes, sigmas):
-    plot_soft_assignments(ax, X, km.centres, sigma, point_size=12)
+    plot_soft_assignments(ax, X, km.centres, sigma, point_size=16)
+    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
+key = [Line2D([], [], color="0.3", marker="X", ms=11, markeredgecolor="black", ls="none",
+              label="centre $c_k$ (final K-means)"),
+       Line2D([], [], color="0.3", lw=2.5, label="circle of radius $\\sigma$ around it")]
+fig.legend(handles=key, loc="outside lower center", ncols=2)
+fig.suptitle("Soft assignments to the final K-means centres as $\\sigma$ shrinks "
+             "(a blended colour: a point shared between centres)")
 plt.show()
 
 # %% [markdown]
 # Each title gives the share of points whose largest responsibility exceeds
-# 0.99; the circles have radius $\sigma$. At $\sigma = 3$ the circles cover
-# the data and every point is a blend; at $\sigma = 1$ the colours separate
-# but the borders are wide bands of blends; at $\sigma = 0.1$ every point
-# has a responsibility above 0.99, and the picture is K-means' picture.
+# 0.99. At $\sigma = 3$ the circles cover the data and every point is a
+# blend; at $\sigma = 1$ the colours separate but the borders are wide bands
+# of blends; at $\sigma = 0.1$ every point has a responsibility above 0.99,
+# and the picture is K-means' picture.
 #
 # The slider below does the same for any $\sigma$ between 0.03 and 10
 # (`gmmlib.limit.sigma_explorer`; drive it from code with `explorer.slider.value = 0.1`).
@@ -101,7 +153,8 @@ explorer
 # borders narrow until every point wears one pure colour; slide it up and the
 # three colours melt into one. The four panels above are the same pictures,
 # frozen at four values, for reading without a running notebook.
-#
+
+# %% [markdown]
 # The M-step turns hard too. EM's mean update $\mu_k = \sum_i r_{ik} x_i / \sum_i r_{ik}$
 # with these responsibilities becomes the K-means move as $\sigma$ shrinks. We
 # go back to the *starting* centres (`centres`) and compare EM's mean update
@@ -122,47 +175,70 @@ pd.DataFrame(rows)
 # At large $\sigma$ every point pulls on every centre, and EM's means land far
 # from K-means'. As $\sigma$ shrinks the gap closes (the share of hard points
 # differs a little from the figure's because these are the starting centres,
-# not the final ones); at $\sigma = 0.01$ the two agree to many decimals:
+# not the final ones), and from $\sigma = 0.03$ on it is 0 to four decimals.
+#
+# Not only one update agrees. Run this fixed-$\sigma$ EM, which updates the
+# centres alone, from the same start until an update no longer moves them,
+# at several $\sigma$, and compare where it ends with where K-means ended:
 
 # %%
-r_small = soft_assign(X, centres, 0.01)
-em_means_small = (r_small.T @ X) / r_small.sum(axis=0)[:, None]
-print("EM mean update (sigma = 0.01)   K-means move")
-for k in range(3):
-    print(f"  ({em_means_small[k, 0]:7.4f}, {em_means_small[k, 1]:7.4f})          "
-          f"({kmeans_move[k, 0]:7.4f}, {kmeans_move[k, 1]:7.4f})")
-print("agree to 1e-9:", np.abs(em_means_small - kmeans_move).max() < 1e-9)
+def fixed_sigma_em(X, centres, sigma, max_iter=1000):
+    """EM for the centres alone, the weights 1/K and sigma held fixed: (final centres, iterations)."""
+    c = centres.copy()
+    for iteration in range(1, max_iter + 1):
+        r = soft_assign(X, c, sigma)                  # E-step
+        c_new = (r.T @ X) / r.sum(axis=0)[:, None]    # M-step for the centres only
+        if np.abs(c_new - c).max() < 1e-12:           # this update did not move them: stop
+            return c, iteration
+        c = c_new
+    return c, max_iter
+
+
+rows = []
+for sigma in (0.01, 0.1, 0.3, 1.0, 2.0):
+    c, n_iter = fixed_sigma_em(X, centres, sigma)
+    rows.append({"sigma": sigma, "iterations": n_iter,
+                 "largest |final centre - K-means' centre|": np.abs(c - km.centres).max(),
+                 "spread of the final centres": np.ptp(c, axis=0).max()})   # 0 if they merged
+with pd.option_context("display.float_format", "{:.4f}".format):
+    display(pd.DataFrame(rows))
 
 # %% [markdown]
-# Not only one update agrees: run this fixed-$\sigma$ EM, which updates the
-# centres alone, from the same start until the centres stop moving, and it
-# ends exactly where K-means ended.
-
-# %%
-c = centres.copy()
-for iteration in range(1, 101):
-    r = soft_assign(X, c, 0.01)                     # E-step with sigma and the weights fixed
-    c_new = (r.T @ X) / r.sum(axis=0)[:, None]      # M-step for the centres only
-    if np.abs(c_new - c).max() < 1e-12:
-        break
-    c = c_new
-print(f"fixed-sigma EM stopped after {iteration} iterations")
-print("same final centres as K-means (to 1e-9):", np.abs(c - km.centres).max() < 1e-9)
+# At $\sigma = 0.01$ the run ends exactly where K-means ended. Its 8
+# iterations are K-means' 7 plus the last update, the one that no longer
+# moves the centres; K-means does not count its own last step, the
+# assignment that changes no label. As $\sigma$ grows the end drifts away
+# from K-means' centres, by 0.0001 at $\sigma = 0.1$, 0.008 at 0.3 and 0.11
+# at 1, and each run takes longer. At $\sigma = 2$ every point is shared so
+# evenly that the three centres merge into one (the gap between them is 0),
+# at the mean of all the data.
 
 # %% [markdown]
 # **Do the weights matter?** The cancellation above used equal weights. With
-# weights $\pi_k$ each exponent keeps a term $\log \pi_k$ beside
-# $-\lVert x_i - c_k\rVert^2 / (2\sigma^2)$, and the border between components
-# $j$ and $k$ leaves the bisector: it moves towards the lighter component, by
-# $\sigma^2 \lvert\log(\pi_j/\pi_k)\rvert / \lVert c_j - c_k \rVert$. At a real
-# $\sigma$ that is a real shift, so there equal weights are what makes the
-# nearest centre win. But the shift shrinks like $\sigma^2$, and in the limit
-# the weights drop out. We give the three components the weights
-# $(0.7, 0.2, 0.1)$ and covariances $\sigma^2 I$, and use gmmlib's own E-step.
-# To check the formula, we find the border itself: the point where
-# $r_{i0} = r_{i1}$ on the segment from centre 0 to centre 1, written as the
-# midpoint plus $t$ times the unit vector towards centre 1 ($t > 0$: towards
-# centre 1, the lighter of the two).
+# weights $\pi_k$ each exponent keeps a term $\log \pi_k$, and the border
+# between components $j$ and $k$ is where their two exponents are equal:
+#
+# $$\log \pi_j - \frac{\lVert x - c_j\rVert^2}{2\sigma^2} = \log \pi_k - \frac{\lVert x - c_k\rVert^2}{2\sigma^2}
+#   \quad\Longleftrightarrow\quad
+#   \lVert x - c_j\rVert^2 - \lVert x - c_k\rVert^2 = 2\sigma^2 \log(\pi_j / \pi_k).$$
+#
+# The $\lVert x \rVert^2$ terms cancel on the left, which is therefore linear in
+# $x$: the border is still a straight line perpendicular to the segment from
+# $c_j$ to $c_k$, and the weights only move it parallel to itself. On the
+# segment, at the midpoint plus $t$ times the unit vector from $c_j$ towards
+# $c_k$, the left side is $2t \lVert c_j - c_k \rVert$, so the border sits at
+#
+# $$t = \frac{\sigma^2 \log(\pi_j / \pi_k)}{\lVert c_j - c_k \rVert}:$$
+#
+# pushed away from the heavier component, towards the lighter one. The shift
+# shrinks like $\sigma^2$, and in the limit the weights drop out.
+
+# %% [markdown]
+# To check the formula we give the three components the weights
+# $(0.7, 0.2, 0.1)$ and covariances $\sigma^2 I$, use gmmlib's own E-step, and
+# find the border between components 0 and 1 numerically, where
+# $r_{i0} = r_{i1}$, with scipy's root finder `brentq` (it finds where a
+# function changes sign inside an interval):
 
 # %%
 skewed = np.array([0.7, 0.2, 0.1])
@@ -183,22 +259,18 @@ def r0_minus_r1(t, params):
 
 
 # %% [markdown]
-# The border, found numerically, against the formula:
+# The border, found numerically, against the formula, and EM's mean update
+# with these weights against K-means' first move:
 
 # %%
 for sigma in (1.0, 0.1, 0.01):
-    border = brentq(r0_minus_r1, -gap_01 / 2, gap_01 / 2, args=(skewed_mixture(sigma),), xtol=1e-12)
+    params = skewed_mixture(sigma)
+    border = brentq(r0_minus_r1, -gap_01 / 2, gap_01 / 2, args=(params,), xtol=1e-12)
     formula = sigma**2 * np.log(skewed[0] / skewed[1]) / gap_01
-    print(f"sigma = {sigma:4}: border at t = {border:+.6f}, formula {formula:+.6f}")
-
-# %% [markdown]
-# And the mean update with these weights, against K-means' first move:
-
-# %%
-for sigma in (1.0, 0.1, 0.01):
-    r = gmmlib.e_step(X, skewed_mixture(sigma))
+    r = gmmlib.e_step(X, params)
     em_means = (r.T @ X) / r.sum(axis=0)[:, None]
-    print(f"sigma = {sigma:4}: largest |EM mean - K-means move| {np.abs(em_means - kmeans_move).max():.2e}")
+    print(f"sigma = {sigma:4}: border at t = {border:+.6f}, formula {formula:+.6f};  "
+          f"largest |EM mean - K-means move| {np.abs(em_means - kmeans_move).max():.2e}")
 
 # %% [markdown]
 # The border sits where the formula puts it, and it moves in by a factor of
@@ -206,16 +278,17 @@ for sigma in (1.0, 0.1, 0.01):
 # these weights land 0.18 from K-means' move, more than twice as far as with
 # equal weights (0.0743 in the table above); at $\sigma = 0.01$ the weights no
 # longer make a difference that shows.
-#
+
+# %% [markdown]
 # So two facts sit side by side. *Hard* EM for a mixture of round components
 # that share one fixed variance and weigh the same is K-means at any
 # $\sigma$ (lesson 07). *Soft* EM for the same mixture, with $\sigma$ and the
 # weights held fixed, becomes K-means only as $\sigma \to 0$, and in that
 # limit the values of the weights no longer matter. Full EM lets go of each
-# restriction: it estimates a covariance per component, so clusters may be
-# stretched or of different spread (lesson 07, section 3), and it estimates
-# the weights, which at any real spread move the borders towards the rarer
-# clusters. That is why it survives where K-means fails.
+# restriction. Its covariances, one per component, let clusters be stretched
+# or of different spread: that is what fits the stretched clusters of lesson
+# 07, where K-means failed. Its weights, at any real spread, move the borders
+# towards the rarer clusters, which helps on the unequal ones.
 #
 # ## 2. K-means as a starting point for EM
 #
@@ -225,15 +298,67 @@ for sigma in (1.0, 0.1, 0.01):
 # with K-means' hard responsibilities ($r_{ik} = 1$ if point $i$ is in cluster
 # $k$, else 0): the weights become the cluster fractions $N_k / N$, the means
 # the cluster means (K-means' final centres), the covariances the
-# within-cluster covariances, plus the small `reg_covar` (lesson 06) that
-# `gmmlib.m_step` adds to the diagonal at every M-step.
+# within-cluster covariances.
+
+# %% [markdown]
+# ### Exercise 2: the M-step, in $D$ dimensions
+#
+# Write `m_step(X, resp)`: for `X` of shape (N, D) and responsibilities
+# `resp` of shape (N, K) whose rows sum to 1, return the tuple
+# `(weights, means, covariances)` of shapes (K,), (K, D) and (K, D, D), with
+# $N_k = \sum_i r_{ik}$, $\pi_k = N_k / N$, $\mu_k = \sum_i r_{ik} x_i / N_k$ and
+# $\Sigma_k = \sum_i r_{ik} (x_i - \mu_k)(x_i - \mu_k)^\top / N_k$
+# (lesson 03's M-step, without `reg_covar`); the check tries hard (0 or 1)
+# responsibilities too.
+# Hint: with `d = X - means[k]`, the deviations from the *updated* mean,
+# `(resp[:, k, None] * d).T @ d` is the weighted sum of outer products.
+# Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
-def params_from_kmeans(X, result):
+from gmmlib.exercises import check_m_step
+
+
+def m_step(X, resp):
+    """(weights (K,), means (K, D), covariances (K, D, D)) from X (N, D) and resp (N, K)."""
+    ...
+
+
+# %%
+check_m_step(m_step)
+
+# %% [markdown]
+# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def m_step(X, resp):
+    """(weights (K,), means (K, D), covariances (K, D, D)) from X (N, D) and resp (N, K)."""
+    N, D = X.shape
+    K = resp.shape[1]
+    N_k = resp.sum(axis=0)                          # N_k = sum_i r_ik
+    weights = N_k / N                               # pi_k = N_k / N
+    means = (resp.T @ X) / N_k[:, None]             # mu_k = sum_i r_ik x_i / N_k
+    covariances = np.empty((K, D, D))
+    for k in range(K):
+        d = X - means[k]                            # deviations from the updated mean
+        covariances[k] = (resp[:, k, None] * d).T @ d / N_k[k]
+    return weights, means, covariances
+
+
+check_m_step(m_step)
+
+# %% [markdown]
+# Applied to one-hot responsibilities made from K-means' labels, it gives the
+# start. `gmmlib.m_step` also adds the small `reg_covar` (lesson 06) to the
+# diagonal of every covariance; we add it too, so that the start is the one
+# gmmlib would compute:
+
+# %%
+def params_from_kmeans(X, result, reg_covar=1e-6):
     """GMMParams from K-means clusters: one M-step with one-hot responsibilities."""
-    K = result.centres.shape[0]
+    K, D = result.centres.shape
     hard = np.eye(K)[result.labels]          # r_ik = 1 if z_i = k, else 0; shape (N, K)
-    return gmmlib.m_step(X, hard)
+    weights, means, covariances = m_step(X, hard)
+    return gmmlib.GMMParams(weights, means, covariances + reg_covar * np.eye(D))
 
 
 Xu, zu = data_sets["unequal"]
@@ -241,8 +366,16 @@ km_u = canonical(gmmlib.kmeans(Xu, 3, seed=0), UNEQUAL_CLUSTERS)   # wide, upper
 start_u = params_from_kmeans(Xu, km_u)
 print("weights = cluster fractions:", start_u.weights, "  cluster sizes:", np.bincount(km_u.labels))
 print("means = K-means' centres:", np.abs(start_u.means - km_u.centres).max() < 1e-12)
+print("the start gmmlib.m_step gives:", np.allclose(start_u.covariances,
+                                                    gmmlib.m_step(Xu, np.eye(3)[km_u.labels]).covariances))
 
 # %% [markdown]
+# The start inherits K-means' mistake on these data: the unequal clusters
+# were drawn with weights 0.7, 0.15 and 0.15, but K-means' clusters hold
+# 0.53, 0.23 and 0.24 of the points, because the two small clusters swallow
+# the edge of the wide one (lesson 07). EM has to move weight back to the
+# wide cluster.
+#
 # Now fit each data set twice, once from `gmmlib.fit`'s default start
 # (k-means++ means, equal weights, the covariance of all the data) and once
 # from the K-means clusters, with the same seed for both, and up to 300 EM
@@ -277,36 +410,46 @@ with pd.option_context("display.float_format", "{:.4f}".format):
 # its time:
 
 # %%
-fig, ax = plt.subplots(figsize=(8, 3.8))
+fig, ax = plt.subplots(figsize=(8, 4))
 for start_name, style in (("default", "-"), ("K-means", "--")):
     ax.plot(runs["stretched", start_name].log_likelihoods, style, color="black",
             label=f"{start_name} start")
+ax.axvline(50, color="tab:red", lw=1, ls=":", label="iteration 50")
+ax.annotate("plateau near −1627: a wrong split", xy=(50, -1627), xytext=(22, -1800),
+            arrowprops=dict(arrowstyle="->", color="tab:red"), color="tab:red")
 ax.set_xlabel("EM iteration")
 ax.set_ylabel("log-likelihood")
 ax.set_title("EM on the stretched clusters from two starts")
-ax.legend()
+ax.legend(loc="lower right")
 ax.grid(alpha=0.3)
 plt.show()
 
 # %% [markdown]
-# What the mixture holds on the long flat stretch, at iteration 50 of the
-# default run:
+# What the mixture holds on the way, and what the default cap of 100
+# iterations would have given:
 
 # %%
 Xs0, zs0 = data_sets["stretched"]
-on_plateau = runs["stretched", "default"].history[50]        # the default run's parameters at iteration 50
-print(f"default start, iteration 50: log-likelihood {runs['stretched', 'default'].log_likelihoods[50]:.2f}, "
-      f"ARI {adjusted_rand_score(zs0, gmmlib.predict(Xs0, on_plateau)):.4f}")
+for start_name, t in (("default", 50), ("K-means", 2), ("K-means", 10), ("K-means", 15)):
+    res = runs["stretched", start_name]
+    print(f"{start_name:7s} start, iteration {t:2d}: log-likelihood {res.log_likelihoods[t]:.2f}, "
+          f"ARI {adjusted_rand_score(zs0, gmmlib.predict(Xs0, res.history[t])):.4f}")
+capped = gmmlib.fit(Xs0, 3, seed=0)                  # the default start and cap, max_iter=100
+print(f"default start, max_iter=100: {capped.n_iter} iterations, converged {capped.converged}, "
+      f"log-likelihood {capped.log_likelihoods[-1]:.2f}, "
+      f"ARI {adjusted_rand_score(zs0, gmmlib.predict(Xs0, capped.params)):.4f}")
 
 # %% [markdown]
-# Both runs pass over the same plateau near $-1627$, where the mixture holds
-# a wrong split much like K-means' in lesson 07 (ARI about 0.52 at iteration
-# 50): lesson 01's plateau again. From the
-# default start EM climbs onto it within about 10 iterations and then creeps
-# along it for some 80 more before it finds the way up to $-1418.25$ (with
-# `gmmlib.fit`'s default cap of 100 iterations it would have stopped on the
-# way up, short of the answer). The K-means start puts EM on the plateau
-# at once, and EM leaves it after about 15 iterations.
+# From the default start EM climbs within about 15 iterations onto a plateau
+# near $-1627$, where the mixture holds a wrong split much like K-means' in
+# lesson 07 (ARI 0.52 at iteration 50): lesson 01's plateau again. It creeps
+# along it for some 75 iterations before it finds the way up to $-1418.25$.
+# With `gmmlib.fit`'s default cap of 100 iterations it stops on the way up,
+# at $-1429.43$: its labels are already nearly right (ARI 0.99), but the fit
+# is not finished, and `converged` is False. Check `converged` after every
+# fit (scikit-learn's `converged_` too). The K-means start puts EM near a
+# similar plateau at once; there its ARI rises from 0.48 at iteration 2 to
+# 0.55 at 10 and 0.70 at 15, and EM leaves the plateau soon after.
 #
 # That is not a guarantee. When K-means' answer is wrong in the way of
 # lesson 07, EM starts inside K-means' mistake and must climb out of it, and
@@ -362,8 +505,8 @@ print(f"best of six default starts (n_init=6): log-likelihood {restarted.log_lik
 # ## Summary
 #
 # - Soft EM for components $\mathcal N(c_k, \sigma^2 I)$, with the weights and $\sigma$ held fixed and only the centres estimated, becomes K-means as $\sigma \to 0$: the responsibilities harden, the mean update becomes the K-means move, and the whole run ends at K-means' centres. (Hard EM for the same mixture is K-means at any $\sigma$, lesson 07.)
-# - In the limit the weights no longer matter; at a real $\sigma$ they shift each border towards the lighter component, by $\sigma^2 \lvert\log(\pi_j/\pi_k)\rvert / \lVert c_j - c_k \rVert$.
-# - K-means clusters give a start for EM: one M-step with the hard responsibilities (fractions, centres, within-cluster covariances + `reg_covar`). It often saves iterations, but it can also hand EM K-means' mistakes: run it from several seeds and keep the best fit.
+# - In the limit the weights no longer matter; at a real $\sigma$ they move each border parallel to itself, towards the lighter component, by $\sigma^2 \lvert\log(\pi_j/\pi_k)\rvert / \lVert c_j - c_k \rVert$.
+# - K-means clusters give a start for EM: one M-step with the hard responsibilities (fractions, centres, within-cluster covariances + `reg_covar`). It often saves iterations, but it can also hand EM K-means' mistakes: run it from several seeds, keep the best fit, and check `converged`.
 #
 # ## Where next
 #
