@@ -167,8 +167,8 @@ print("orthonormal columns, V.T @ V == I:", np.allclose(V.T @ V, np.eye(2)))
 # Write `ellipse_axes(cov)` for a $2 \times 2$ covariance: return `(radii, angle)`, where
 # `radii` holds the two semi-axes of the 1-sd ellipse, the major first ($\sqrt{\lambda_j}$,
 # largest first), and `angle` is the angle of the major axis in degrees, in $(-90°, 90°]$.
-# Hint: the major axis is the eigenvector $v$ of the largest eigenvalue, and
-# `np.degrees(np.arctan2(v[1], v[0]))` is its angle; an axis has no direction, so adding or
+# Hint: the major axis is the eigenvector $v$ of the largest eigenvalue, the *column*
+# `V[:, 1]` of `eigh`'s matrix, and `np.degrees(np.arctan2(v[1], v[0]))` is its angle; an axis has no direction, so adding or
 # subtracting 180° gives the same axis. Run the check as it is first (it says *not attempted*),
 # then fill in the function.
 
@@ -263,8 +263,11 @@ for s in (1, 2, 3):
 #
 # Two classic mistakes draw the wrong ellipse: **radii from the eigenvalues** instead
 # of their square roots, and the **angle from a row** of $V$ instead of a column.
-# The second can hide: here $V$ happens to be symmetric. But an eigenvector is only defined up
-# to its sign; flip the sign of column 1, which is just as correct, and compare:
+# The second can hide: for a $2 \times 2$ matrix `eigh` returns a symmetric $V$, so a row
+# holds the same numbers as a column and gives the right angle by luck (the checker above
+# can only catch a row taken from `np.linalg.eig`, whose $V$ is not symmetric). But an
+# eigenvector is only defined up to its sign; flip the sign of column 1, which is just as
+# correct, and compare:
 
 # %%
 V_flipped = V * [1, -1]                  # the second eigenvector negated: still eigenvectors
