@@ -91,55 +91,63 @@ print("means    ", means)
 print("variances", variances, "  (the spike's is 0.01^2)")
 
 # %% [markdown]
-# What happens to the log-likelihood as $\sigma$ shrinks?
+# What happens to the log-likelihood as $\sigma$ shrinks? To see which
+# points gain and which lose, we need every point's own term of it, not only
+# their total.
 #
-# ### Exercise 1: the log-likelihood, in log space
+# ### Exercise 1: every point's term, in log space
 #
-# Write `log_likelihood_1d(x, weights, means, variances)`, the log-likelihood
-# of the mixture for the points `x`, one number:
+# Write `log_point_terms_1d(x, weights, means, variances)`, the log-density
+# of the mixture at each point, an array of shape (N,):
 #
-# $$\ell = \sum_i \log \sum_k \pi_k\, \mathcal N(x_i \mid \mu_k, \sigma_k^2),$$
+# $$\log p(x_i) = \log \sum_k \pi_k\, \mathcal N(x_i \mid \mu_k, \sigma_k^2),
+#   \qquad \ell = \sum_i \log p(x_i),$$
 #
-# where `variances` holds the $\sigma_k^2$. Hint: build the $N \times K$ table
-# $\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \sigma_k^2)$ with `norm.logpdf`
-# (its `scale` is the standard deviation $\sigma_k$) and reduce each row with
-# `logsumexp` (lesson 01, section 8): the densities themselves underflow.
+# where `variances` holds the $\sigma_k^2$. Do not add the terms up: the
+# lesson splits them into the straggler's and the others'. Hint: build the
+# $N \times K$ table $\log \pi_k + \log \mathcal N(x_i \mid \mu_k, \sigma_k^2)$
+# with `norm.logpdf` (its `scale` is the standard deviation $\sigma_k$) and
+# reduce each row with `logsumexp` (lesson 01, section 8): the densities of
+# the check's far point and narrow spike underflow to 0.
 # Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
-from gmmlib.exercises import check_log_likelihood_1d
+from gmmlib.exercises import check_log_point_terms_1d
 
 
-def log_likelihood_1d(x, weights, means, variances):
-    """x: shape (N,); weights, means, variances: shape (K,). Returns the log-likelihood, a float."""
+def log_point_terms_1d(x, weights, means, variances):
+    """x: shape (N,); weights, means, variances: shape (K,). Returns log p(x_i) for every point, shape (N,)."""
     ...
 
 # %%
-check_log_likelihood_1d(log_likelihood_1d)
+check_log_point_terms_1d(log_point_terms_1d)
 
 # %% [markdown]
 # *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def log_likelihood_1d(x, weights, means, variances):
-    """x: shape (N,); weights, means, variances: shape (K,). Returns the log-likelihood, a float."""
+def log_point_terms_1d(x, weights, means, variances):
+    """x: shape (N,); weights, means, variances: shape (K,). Returns log p(x_i) for every point, shape (N,)."""
     log_terms = np.log(weights) + norm.logpdf(x[:, None], loc=means, scale=np.sqrt(variances))  # (N, K)
-    return logsumexp(log_terms, axis=1).sum()  # sum over points of log p(x_i)
+    return logsumexp(log_terms, axis=1)  # log p(x_i), one per point
 
 
-check_log_likelihood_1d(log_likelihood_1d)
+check_log_point_terms_1d(log_point_terms_1d)
 
 # %% [markdown]
-# Called on some of the points, it gives the sum of their terms: the
-# straggler's own term, and the other 23 points', as $\sigma$ shrinks from 1 to $10^{-8}$:
+# `split_terms` keeps the straggler's own term, `terms[j]`, and adds up the
+# other 23 points' terms; here they are as $\sigma$ shrinks from 1 to $10^{-8}$:
 
 # %%
+def split_terms(sigma):
+    """(log p(x_j), sum of log p(x_i) over the other points) for a spike of standard deviation sigma."""
+    terms = log_point_terms_1d(x, *spike_mixture(sigma))   # shape (N,)
+    return terms[j], np.delete(terms, j).sum()
+
+
 sigmas = 10.0 ** -np.arange(9)  # 1, 0.1, ..., 1e-8
-table = pd.DataFrame({
-    "σ": sigmas,
-    "log p(x_j)": [log_likelihood_1d(x[[j]], *spike_mixture(s)) for s in sigmas],
-    "other 23 points": [log_likelihood_1d(np.delete(x, j), *spike_mixture(s)) for s in sigmas],
-})
+table = pd.DataFrame([split_terms(s) for s in sigmas], columns=["log p(x_j)", "other 23 points"])
+table.insert(0, "σ", sigmas)
 table["log-likelihood"] = table["log p(x_j)"] + table["other 23 points"]
 table["gain"] = table["log-likelihood"].diff()  # over the row above
 with pd.option_context("display.float_format", "{:.4g}".format):
@@ -204,11 +212,11 @@ check_spike_log_density(spike_log_density)
 # points are at their limit. Last, a spike $\mathcal N(x_j, 0.01^2)$ with no other component:
 
 # %%
-tiny = spike_mixture(1e-8)
+term_j, term_others = split_terms(1e-8)
 log_p_two = gmmlib.log_mixture_density(x, two.params)  # log p_two(x_i), shape (N,)
-print(f"log p(x_j) at sigma = 1e-8:                {log_likelihood_1d(x[[j]], *tiny):.4f}")
+print(f"log p(x_j) at sigma = 1e-8:                {term_j:.4f}")
 print(f"log 0.05 + spike_log_density(1e-8):        {np.log(spike_weight) + spike_log_density(1e-8):.4f}")
-print(f"other points at sigma = 1e-8:              {log_likelihood_1d(np.delete(x, j), *tiny):.4f}")
+print(f"other points at sigma = 1e-8:              {term_others:.4f}")
 print(f"their limit, sum of log(0.95 p_two(x_i)):  {np.delete(np.log(1 - spike_weight) + log_p_two, j).sum():.4f}")
 print(f"one Gaussian N(x_j, 0.01^2) alone:         {norm.logpdf(x, loc=x[j], scale=0.01).sum():.4g}")
 
@@ -223,8 +231,7 @@ print(f"one Gaussian N(x_j, 0.01^2) alone:         {norm.logpdf(x, loc=x[j], sca
 
 # %%
 sigma_grid = np.logspace(-8, 1, 200)
-term_j = np.array([log_likelihood_1d(x[[j]], *spike_mixture(s)) for s in sigma_grid])
-term_others = np.array([log_likelihood_1d(np.delete(x, j), *spike_mixture(s)) for s in sigma_grid])
+term_j, term_others = np.array([split_terms(s) for s in sigma_grid]).T  # two curves of 200 values
 
 fig, ax = plt.subplots(figsize=(9, 4.5))
 ax.plot(sigma_grid, term_j + term_others, color="black", lw=2.5, label="log-likelihood")

@@ -296,68 +296,71 @@ for sigma in (1.0, 0.1, 0.01):
 # popular start for EM (scikit-learn's `GaussianMixture` starts from K-means by
 # default). Turning K-means clusters into mixture parameters is one M-step
 # with K-means' hard responsibilities ($r_{ik} = 1$ if point $i$ is in cluster
-# $k$, else 0): the weights become the cluster fractions $N_k / N$, the means
-# the cluster means (K-means' final centres), the covariances the
+# $k$, else 0). With 0s and 1s the sums over points become sums over each
+# cluster's own points: $N_k$ counts them, and the M-step's formulas read
+#
+# $$\pi_k = \frac{N_k}{N}, \qquad \mu_k = \frac{1}{N_k} \sum_{i:\, z_i = k} x_i, \qquad
+#   \Sigma_k = \frac{1}{N_k} \sum_{i:\, z_i = k} (x_i - \mu_k)(x_i - \mu_k)^\top:$$
+#
+# the cluster fractions, the cluster means (K-means' final centres) and the
 # within-cluster covariances.
 
 # %% [markdown]
-# ### Exercise 2: the M-step, in $D$ dimensions
+# ### Exercise 2: a mixture from K-means clusters
 #
-# Write `m_step(X, resp)`: for `X` of shape (N, D) and responsibilities
-# `resp` of shape (N, K) whose rows sum to 1, return the tuple
-# `(weights, means, covariances)` of shapes (K,), (K, D) and (K, D, D), with
-# $N_k = \sum_i r_{ik}$, $\pi_k = N_k / N$, $\mu_k = \sum_i r_{ik} x_i / N_k$ and
-# $\Sigma_k = \sum_i r_{ik} (x_i - \mu_k)(x_i - \mu_k)^\top / N_k$
-# (lesson 03's M-step, without `reg_covar`); the check tries hard (0 or 1)
-# responsibilities too.
-# Hint: with `d = X - means[k]`, the deviations from the *updated* mean,
-# `(resp[:, k, None] * d).T @ d` is the weighted sum of outer products.
+# Write `params_from_labels(X, labels, n_clusters)`: for `X` of shape (N, D)
+# and integer `labels` of shape (N,) with values $0, \dots, K-1$
+# (`n_clusters` is $K$), return the tuple `(weights, means, covariances)` of
+# shapes (K,), (K, D) and (K, D, D) given by the three formulas above, without
+# `reg_covar`. Hint: `X[labels == k]` holds the points of cluster $k$; with
+# `d` their deviations from their own mean, `d.T @ d / N_k` is $\Sigma_k$
+# (`np.cov` divides by $N_k - 1$ unless given `bias=True`).
 # Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
-from gmmlib.exercises import check_m_step
+from gmmlib.exercises import check_params_from_labels
 
 
-def m_step(X, resp):
-    """(weights (K,), means (K, D), covariances (K, D, D)) from X (N, D) and resp (N, K)."""
+def params_from_labels(X, labels, n_clusters):
+    """(weights (K,), means (K, D), covariances (K, D, D)) of the clusters of X (N, D) given by labels (N,)."""
     ...
 
 
 # %%
-check_m_step(m_step)
+check_params_from_labels(params_from_labels)
 
 # %% [markdown]
 # *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def m_step(X, resp):
-    """(weights (K,), means (K, D), covariances (K, D, D)) from X (N, D) and resp (N, K)."""
+def params_from_labels(X, labels, n_clusters):
+    """(weights (K,), means (K, D), covariances (K, D, D)) of the clusters of X (N, D) given by labels (N,)."""
     N, D = X.shape
-    K = resp.shape[1]
-    N_k = resp.sum(axis=0)                          # N_k = sum_i r_ik
-    weights = N_k / N                               # pi_k = N_k / N
-    means = (resp.T @ X) / N_k[:, None]             # mu_k = sum_i r_ik x_i / N_k
-    covariances = np.empty((K, D, D))
-    for k in range(K):
-        d = X - means[k]                            # deviations from the updated mean
-        covariances[k] = (resp[:, k, None] * d).T @ d / N_k[k]
+    weights = np.empty(n_clusters)
+    means = np.empty((n_clusters, D))
+    covariances = np.empty((n_clusters, D, D))
+    for k in range(n_clusters):
+        members = X[labels == k]                    # the N_k points of cluster k
+        weights[k] = len(members) / N               # pi_k = N_k / N
+        means[k] = members.mean(axis=0)             # mu_k
+        d = members - means[k]                      # deviations from the cluster's own mean
+        covariances[k] = d.T @ d / len(members)     # Sigma_k, divided by N_k
     return weights, means, covariances
 
 
-check_m_step(m_step)
+check_params_from_labels(params_from_labels)
 
 # %% [markdown]
-# Applied to one-hot responsibilities made from K-means' labels, it gives the
-# start. `gmmlib.m_step` also adds the small `reg_covar` (lesson 06) to the
-# diagonal of every covariance; we add it too, so that the start is the one
-# gmmlib would compute:
+# Applied to K-means' labels, it gives the start. `gmmlib.m_step` also adds
+# the small `reg_covar` (lesson 06) to the diagonal of every covariance; we
+# add it too, so that the start is the one gmmlib would compute from the
+# one-hot responsibilities:
 
 # %%
 def params_from_kmeans(X, result, reg_covar=1e-6):
-    """GMMParams from K-means clusters: one M-step with one-hot responsibilities."""
+    """GMMParams from K-means clusters: the M-step with one-hot responsibilities, plus reg_covar."""
     K, D = result.centres.shape
-    hard = np.eye(K)[result.labels]          # r_ik = 1 if z_i = k, else 0; shape (N, K)
-    weights, means, covariances = m_step(X, hard)
+    weights, means, covariances = params_from_labels(X, result.labels, K)
     return gmmlib.GMMParams(weights, means, covariances + reg_covar * np.eye(D))
 
 

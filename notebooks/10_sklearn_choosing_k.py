@@ -6,7 +6,7 @@
 # starting options and restarts change, and then put a fitted mixture to
 # work: flag unusual points, let a Bayesian mixture switch off components it
 # does not need, and group real flowers. Two exercises
-# check your own code: BIC, and the log-likelihood of held-out points.
+# check your own code: BIC, and the score of a fit on held-out points.
 #
 # **What you will learn.**
 # - how BIC, AIC and a held-out log-likelihood choose the number of components;
@@ -117,54 +117,57 @@ print(f"AIC: by hand {-2 * ell + 2 * p:.4f}   gmmlib {gmmlib.aic(X, full_params)
 # %% [markdown]
 # A third judge needs no formula: fit on part of the data and compute the
 # log-likelihood of the points the fit has not seen (higher is better). A
-# model that memorised its training points scores worse on new ones.
+# model that memorised its training points scores worse on new ones. Held-out
+# sets differ in size, so the judge is the mean per point, not the total.
 
 # %% [markdown]
-# ### Exercise 2: the log-likelihood of held-out points
+# ### Exercise 2: the held-out score
 #
-# Write `total_log_likelihood(gm, X)`: for a fitted `GaussianMixture` `gm`
-# and points `X` of shape (N, D), fitted on or not, return the float
-# $\ell = \sum_{i=1}^{N} \log p(x_i)$ with $p(x) = \sum_k \pi_k\,
-# \mathcal{N}(x \mid \mu_k, \Sigma_k)$. Hint: `gm.lower_bound_` belongs to
-# the training data; a method of `gm` gives $\log p(x_i)$ for any points.
+# Write `held_out_score(X_train, X_test, n_components, seed)`: fit
+# `GaussianMixture(n_components, random_state=seed)` (the other options at
+# their defaults) on the training points `X_train` only, and return the float
+# $\frac{1}{N_{\text{test}}} \sum_{i} \log p(x_i)$ over the held-out points
+# `X_test`, the mean log-likelihood per point. Hint: of the fitted model's
+# numbers, `lower_bound_` belongs to the training data; one of its methods
+# gives that mean for any points.
 # Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
-from gmmlib.exercises import check_total_log_likelihood
+from gmmlib.exercises import check_held_out_score
 
 
-def total_log_likelihood(gm, X):
-    """The total log-likelihood sum_i log p(x_i) of X, shape (N, D), under the fitted gm (a float)."""
+def held_out_score(X_train, X_test, n_components, seed):
+    """Mean log-likelihood per point of X_test under a mixture fitted to X_train (a float)."""
     ...
 
 # %%
-check_total_log_likelihood(total_log_likelihood)
+check_held_out_score(held_out_score)
 
 # %% [markdown]
 # *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def total_log_likelihood(gm, X):
-    """The total log-likelihood sum_i log p(x_i) of X, shape (N, D), under the fitted gm (a float)."""
-    return gm.score_samples(X).sum()          # log p(x_i) of every point, added over the points
+def held_out_score(X_train, X_test, n_components, seed):
+    """Mean log-likelihood per point of X_test under a mixture fitted to X_train (a float)."""
+    gm = GaussianMixture(n_components, random_state=seed).fit(X_train)   # fitted on X_train only
+    return gm.score(X_test)                   # the mean of log p(x_i) over the held-out points
 
 
-check_total_log_likelihood(total_log_likelihood)
+check_held_out_score(held_out_score)
 
 # %% [markdown]
-# We hold out 30% of the points, with a seeded split, and fit on the rest:
+# We hold out 30% of the points, with a seeded split, and compare the fit's
+# score on the points it was fitted to with its score on the others:
 
 # %%
 X_train, X_test = train_test_split(X, test_size=0.3, random_state=0)   # 350 and 150 points
-fit_train = GaussianMixture(3, random_state=0).fit(X_train)
-print(f"per point, on the training points: {total_log_likelihood(fit_train, X_train) / len(X_train):.4f}")
-print(f"per point, on the held-out points: {total_log_likelihood(fit_train, X_test) / len(X_test):.4f}"
-      f"   (score: {fit_train.score(X_test):.4f})")
+fit_train = GaussianMixture(3, random_state=0).fit(X_train)            # the fit held_out_score makes
+print(f"per point, on the training points: {fit_train.score(X_train):.4f}")
+print(f"per point, on the held-out points: {held_out_score(X_train, X_test, 3, 0):.4f}")
 
 # %% [markdown]
-# The held-out points score lower per point than the training points. As
-# held-out sets differ in size, the held-out judge is the mean per point,
-# `score`.
+# The held-out points score lower per point than the training points: the
+# fit was made to suit the training points, not them.
 #
 # For each $K$ from 1 to 8 and each covariance type we fit twice (on all the
 # data for BIC and AIC, on the training part for the held-out score), with
@@ -181,7 +184,7 @@ with warnings.catch_warnings():
             options = dict(covariance_type=ct, n_init=3, tol=1e-6, max_iter=1000, random_state=0)
             on_all = GaussianMixture(K, **options).fit(X)
             on_train = GaussianMixture(K, **options).fit(X_train)
-            rows.append({"type": ct, "K": K, "log-likelihood": total_log_likelihood(on_all, X),
+            rows.append({"type": ct, "K": K, "log-likelihood": on_all.score(X) * N,   # a total
                          "BIC": on_all.bic(X), "AIC": on_all.aic(X),
                          "held-out score": on_train.score(X_test)})
 selection = pd.DataFrame(rows)
@@ -251,7 +254,7 @@ selection[selection["type"] == "full"].set_index("K").drop(columns="type").round
 # %%
 for K in (7, 8):
     g = GaussianMixture(K, n_init=3, random_state=0).fit(X)        # default tol=1e-3
-    print(f"K = {K}, tol=1e-3: log-likelihood {total_log_likelihood(g, X):.4f}")
+    print(f"K = {K}, tol=1e-3: log-likelihood {g.score(X) * N:.4f}")
 
 # %% [markdown]
 # With the default `tol`, $K = 8$ ends **below** $K = 7$ ($-1641.83$ against

@@ -45,6 +45,8 @@ tuples and numpy scalars are accepted wherever an array or a float is asked for.
 """
 
 from gmmlib.exercises._core import MISTAKES, Feedback
+from gmmlib.exercises.applied import (check_held_out_score, check_log_point_terms_1d,
+                                      check_params_from_labels)
 from gmmlib.exercises.bound import check_lower_bound_1d, check_posterior_gap_1d
 from gmmlib.exercises.em_1d import (check_em_iteration_1d, check_log_likelihood_1d,
                                     check_m_step_1d, check_responsibilities_1d)
@@ -70,10 +72,11 @@ EXERCISES = {
         check_lower_bound_1d, check_posterior_gap_1d,
         # Singularities and remedies
         check_spike_log_density, check_regularised_variance_1d, check_map_variance_1d,
+        check_log_point_terms_1d,
         # K-means
-        check_kmeans_assign, check_kmeans_update, check_soft_assign,
+        check_kmeans_assign, check_kmeans_update, check_soft_assign, check_params_from_labels,
         # Choosing K and scikit-learn
-        check_n_parameters, check_bic, check_total_log_likelihood,
+        check_n_parameters, check_bic, check_total_log_likelihood, check_held_out_score,
     )
 }
 

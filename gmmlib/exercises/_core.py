@@ -57,7 +57,8 @@ MISTAKES = {
     "training_value": "a number stored when the model was fitted (on its training data) instead "
                       "of one computed on the data given",
     # The M-step
-    "old_mean": "the variance or covariance computed around the old mean, not the updated one",
+    "old_mean": "the variance or covariance computed around another point than the updated "
+                "mean μ_k (the old mean, or the mean of all the points)",
     "unweighted": "the responsibilities (or labels) ignored, or a division by N instead of N_k",
     "unbiased": "a division by N_k − 1 (np.cov's default ddof=1) where the M-step divides by N_k",
     "diagonal_only": "only the variances computed: the covariances off the diagonal left at 0",
@@ -523,7 +524,11 @@ class Check:
         """Stop with a diagnosis unless got matches expected.
 
         got, expected : an array (one part) or lists of arrays (one per part)
-        mistakes : a function case -> list of Mistake (computed only on failure)
+        mistakes : a function case -> list of Mistake (computed only on failure); one
+            names the answer when all its parts match, or when the first wrong part
+            matches and its other parts agree with those the learner got right (failing
+            that, those before the first wrong part); a part may be None: that mistake
+            says nothing about it
         properties : functions (got, expected) -> (code, say, fix) or None,
             tried when no mistake's value matches (e.g. "rows do not sum to 1")
         match : a function (got, value) -> bool replacing the tolerance test
@@ -553,10 +558,20 @@ class Check:
             if all(same(got_l[i], value[i], part_l[i]) for i in range(len(got_l))):
                 self.fail(m.code, f"{m.say}: {shown}. {m.fix}")
         if not single:  # the first wrong part as one mistake gives it
-            for m in candidates:
+            right = [i for i in range(len(got_l)) if i not in bad]
+
+            def agrees(m, parts):
                 value = list(m.value)
-                if value[j] is not None and same(got_l[j], value[j], part_l[j]):
-                    self.fail(m.code, f"{m.say}: {shown}. {m.fix}")
+                return all(value[i] is None or same(got_l[i], value[i], part_l[i])
+                           for i in parts)
+
+            # first a mistake that also gives every part the learner got right, then one
+            # that gives the parts before j (a mistake in μ_k that the learner's σ_k² does
+            # not carry along), never one that changes a part before j that is right
+            for parts in (right, range(j)):
+                for m in candidates:
+                    if list(m.value)[j] is not None and agrees(m, [j]) and agrees(m, parts):
+                        self.fail(m.code, f"{m.say}: {shown}. {m.fix}")
         for prop in properties:
             found = prop(got if single else got_l, expected if single else exp_l)
             if found:

@@ -124,9 +124,11 @@ def log_normal(X, mean, cov, *, inverse=True, log_det="log", normaliser="D"):
     return out
 
 
-def m_step_nd(X, resp, *, weights="N_k/N", means="weighted", covariances="weighted"):
+def m_step_nd(X, resp, *, weights="N_k/N", means="weighted", covariances="weighted",
+              centre=None):
     """The D-dimensional M-step, right or with one mistake (see m_step_1d);
-    covariances also takes "diagonal" (off-diagonal entries left at 0)."""
+    covariances also takes "diagonal" (off-diagonal entries left at 0);
+    centre : (K, D) points the covariances are computed around (default: the new means)."""
     X, resp = np.asarray(X, dtype=float), np.asarray(resp, dtype=float)
     N, D = X.shape
     K = resp.shape[1]
@@ -134,8 +136,9 @@ def m_step_nd(X, resp, *, weights="N_k/N", means="weighted", covariances="weight
     w = N_k / N if weights == "N_k/N" else N_k
     mu = resp.T @ X / (N_k[:, None] if means == "weighted" else N)
     covs = np.empty((K, D, D))
+    c = mu if centre is None else np.asarray(centre, dtype=float).reshape(K, D)
     for k in range(K):
-        d = X - mu[k]
+        d = X - c[k]
         S = (resp[:, k, None] * d).T @ d
         if covariances == "weighted":
             covs[k] = S / N_k[k]

@@ -9,7 +9,8 @@ import numpy as np
 
 from gmmlib.em import GMMParams, e_step, log_likelihood, m_step
 from gmmlib.exercises import _maths as mx
-from gmmlib.exercises._core import Case, Check, Mistake, Part, checker
+from gmmlib.exercises._core import (ATOL, RTOL, Case, Check, Mistake, Part, checker, close,
+                                    fmt_list)
 
 __all__ = ["check_responsibilities_1d", "check_m_step_1d", "check_log_likelihood_1d",
            "check_em_iteration_1d"]
@@ -180,6 +181,11 @@ def _m_step_mistakes(x, resp, prefix=""):
         Mistake("std_for_variance", f"{prefix}you returned the standard deviations σ_k instead "
                 "of the variances σ_k²", "Return σ_k² = Σ_i r_ik (x_i − μ_k)² / N_k, without a "
                 "square root.", mx.m_step_1d(x, resp, return_std=True)),
+        Mistake("old_mean", f"{prefix}your weights and means are right, but your variances are "
+                "taken around the mean of all the points, x̄, not around each μ_k",
+                "σ_k² = Σ_i r_ik (x_i − μ_k)² / N_k: the squared deviations from the component's "
+                "own weighted mean μ_k.",
+                mx.m_step_1d(x, resp, centre=np.full(resp.shape[1], np.mean(x)))),
     ]
     names = ("weights", "means", "variances")
     for perm in itertools.permutations(range(3)):
@@ -190,6 +196,29 @@ def _m_step_mistakes(x, resp, prefix=""):
                 "Return weights, means, variances, in that order.",
                 tuple(right[p] for p in perm)))
     return found
+
+
+def _variances_too_large(prefix=""):
+    """A property: weights and means right, every variance too large by some d_k >= 0.
+
+    Around a point c, Σ_i r_ik (x_i − c)² / N_k = σ_k² + (μ_k − c)²: a variance
+    taken around another point than μ_k is too large by (μ_k − c)², never too small.
+    """
+    def prop(got, expected):
+        (gw, gm, gv), (ew, em, ev) = got, expected
+        if not (close(gw, ew) and close(gm, em)) or not np.all(np.isfinite(gv)):
+            return None
+        d = gv - ev
+        tol = ATOL + RTOL * np.abs(ev)
+        if np.all(d >= -tol) and np.any(d > tol):
+            return ("old_mean", f"{prefix}your weights and means are right, but every variance "
+                    "is too large (by d_k ≥ 0, d_k = " + fmt_list(np.where(d > tol, d, 0.0))
+                    + "): they are taken around other points than the new μ_k (around a point "
+                    "c, Σ_i r_ik (x_i − c)² / N_k = σ_k² + (μ_k − c)²)",
+                    "Compute σ_k² = Σ_i r_ik (x_i − μ_k)² / N_k around the μ_k you have just "
+                    "computed.")
+        return None
+    return prop
 
 
 def _resp_cases():
@@ -228,7 +257,8 @@ def check_m_step_1d(func):
         out = check.run(number, case)
         got = check.parts(number, case, out, _M_PARTS, [e.shape for e in expected])
         check.compare(number, case, got, expected, _M_PARTS,
-                      lambda case, x=x, resp=resp: _m_step_mistakes(x, resp))
+                      lambda case, x=x, resp=resp: _m_step_mistakes(x, resp),
+                      (_variances_too_large(),))
     return check.passed(len(cases))
 
 
@@ -339,6 +369,15 @@ def check_em_iteration_1d(func):
                 "unchanged", "your function returned the parameters it was given",
                 "Compute the responsibilities from the given parameters (E-step), then the new "
                 "parameters from them (M-step), and return those.", (w, m, v)))
+            new_w, new_m, new_v = mx.m_step_1d(x, resp)
+            found.append(Mistake(
+                "unchanged", "your means and variances are updated, but your weights are the "
+                "given π_k", "Update them too: π_k = N_k / N, with N_k = Σ_i r_ik from the new "
+                "responsibilities.", (w, new_m, new_v)))
+            found.append(Mistake(
+                "unchanged", "your means are the given μ_k, not updated (and your variances are "
+                "taken around them)", "Update them: μ_k = Σ_i r_ik x_i / N_k, then compute the "
+                "variances around the new μ_k.", (new_w, m, mx.m_step_1d(x, resp, centre=m)[2])))
             found += _m_step_mistakes(x, resp, prefix="in the M-step, ")
             return found
 
@@ -347,7 +386,8 @@ def check_em_iteration_1d(func):
                 return ("underflow", "your parameters hold NaN: the far point's densities "
                         "underflow to 0 in the E-step and 0/0 gives NaN", _LOGSUMEXP)
 
-        check.compare(number, case, got, expected, _M_PARTS, mistakes, (underflow,))
+        check.compare(number, case, got, expected, _M_PARTS, mistakes,
+                      (underflow, _variances_too_large("in the M-step, ")))
     return check.passed(len(cases))
 
 

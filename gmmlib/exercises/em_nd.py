@@ -85,6 +85,9 @@ def check_gaussian_log_density(func):
                 Mistake("missing_normaliser", "you subtracted ½ log 2π once, but the normaliser "
                         "is (2π)^(D/2)", "Subtract (D/2) log 2π, D = X.shape[1].",
                         mx.log_normal(X, mean, cov, normaliser="once")),
+                Mistake("missing_normaliser", f"your normaliser is the 2-D one, log 2π, but here "
+                        f"D = {X.shape[1]}", "Use (D/2) log 2π with D = X.shape[1], not a fixed "
+                        "log 2π.", mx.log_normal(X, mean, cov, normaliser="none") - mx.LOG_2PI),
                 Mistake("density_not_log", "your values are the density N(x_i∣μ,Σ), not its "
                         "logarithm", "Return the log-density itself (and compute it in log form: "
                         "the log of the density underflows for far points).", np.exp(expected)),
@@ -176,6 +179,12 @@ def check_m_step(func):
                         "default ddof=1", "Pass bias=True to np.cov (np.cov(X.T, aweights=r_k, "
                         "bias=True)), or compute the weighted sum of outer products / N_k.",
                         mx.m_step_nd(X, resp, covariances="np.cov")),
+                Mistake("old_mean", "your weights and means are right, but your covariances "
+                        "are taken around the mean of all the points, x̄ = X.mean(axis=0), not "
+                        "around each μ_k", "Σ_k = Σ_i r_ik (x_i − μ_k)(x_i − μ_k)ᵀ / N_k: the "
+                        "deviations from the component's own weighted mean μ_k.",
+                        mx.m_step_nd(X, resp, centre=np.repeat(X.mean(axis=0)[None],
+                                                               resp.shape[1], axis=0))),
                 Mistake("diagonal_only", "your covariances have only their diagonal (the "
                         "variances); the entries off the diagonal are 0",
                         "Use the outer product (x_i − μ_k)(x_i − μ_k)ᵀ, a D×D matrix per point "
@@ -183,8 +192,41 @@ def check_m_step(func):
                         mx.m_step_nd(X, resp, covariances="diagonal")),
             ]
 
-        check.compare(number, case, got, expected, _ND_PARTS, mistakes)
+        check.compare(number, case, got, expected, _ND_PARTS, mistakes,
+                      (_covariances_around_other_points,))
     return check.passed(len(cases))
+
+
+def _rank_one_excess(diff, scale):
+    """diff (D, D) is c cᵀ for some vector c (0 included), within rounding of scale."""
+    if not np.all(np.isfinite(diff)):
+        return False
+    tol = 1e-6 * scale + 1e-9
+    if np.max(np.abs(diff - diff.T), initial=0.0) > tol:
+        return False
+    values = np.linalg.eigvalsh((diff + diff.T) / 2)
+    return bool(values[0] >= -tol and (len(values) < 2 or abs(values[-2]) <= tol))
+
+
+def _covariances_around_other_points(got, expected):
+    """A property: weights and means right, each Σ_k too large by a rank-1 c_k c_kᵀ.
+
+    Around a point c, Σ_i r_ik (x_i − c)(x_i − c)ᵀ / N_k = Σ_k + (μ_k − c)(μ_k − c)ᵀ:
+    a covariance taken around another point than μ_k is too large by a rank-1 matrix.
+    """
+    (gw, gm, gc), (ew, em, ec) = got, expected
+    if not (close(gw, ew) and close(gm, em)):
+        return None
+    diffs = gc - ec
+    scales = [np.max(np.abs(e)) + np.max(np.abs(d), initial=0.0) if np.all(np.isfinite(d))
+              else 1.0 for e, d in zip(ec, diffs)]
+    if all(_rank_one_excess(d, sc) for d, sc in zip(diffs, scales)):
+        return ("old_mean", "your weights and means are right, but each covariance is too large "
+                "by a rank-1 matrix c_k c_kᵀ: your covariances are taken around other means "
+                "than the new μ_k (around a point c, Σ_i r_ik (x_i − c)(x_i − c)ᵀ / N_k = "
+                "Σ_k + (μ_k − c)(μ_k − c)ᵀ)", "Compute Σ_k = Σ_i r_ik (x_i − μ_k)(x_i − μ_k)ᵀ / "
+                "N_k around the μ_k you have just computed.")
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -253,9 +295,10 @@ def check_ellipse_axes(func):
             Mistake("diameters", "your values are twice the radii: the width and height",
                     "Return the radii √λ; matplotlib's Ellipse wants width = 2 × radius, but "
                     "this function returns the radii.", 2 * radii),
-            Mistake("minor_axis", "your radii are in ascending order (np.linalg.eigh sorts the "
-                    "eigenvalues upwards)", "Put the major (largest) radius first: "
-                    "np.sqrt(values[::-1]).", radii[::-1]),
+            Mistake("minor_axis", "your radii are smallest first: np.linalg.eig does not sort "
+                    "the eigenvalues, np.linalg.eigh sorts them ascending",
+                    "Put the major axis first: np.sqrt(values[::-1]) after eigh, "
+                    "np.sqrt(np.sort(values)[::-1]) after eig.", radii[::-1]),
         ])
         if _angle_match(got_angle, angle):
             if not -90.0 - ANGLE_ATOL <= float(got_angle) <= 90.0 + ANGLE_ATOL:
@@ -275,11 +318,13 @@ def check_ellipse_axes(func):
             Mistake("radians", "your angle is in radians", "Convert it: np.degrees(angle).",
                     rad - np.pi),
             Mistake("minor_axis", "your angle is that of the minor axis (np.linalg.eigh sorts "
-                    "the eigenvalues upwards, so its first eigenvector is the minor one)",
+                    "the eigenvalues ascending, so its first eigenvector is the minor one; "
+                    "np.linalg.eig does not sort them)",
                     "Use the eigenvector of the largest eigenvalue: vectors[:, np.argmax(values)].",
                     angle + 90.0),
         ] + [Mistake("eigenvector_row", "your angle comes from a row of the eigenvector matrix",
-                     "The eigenvectors are its columns: v = vectors[:, k], not vectors[k].", a)
+                     "np.linalg.eig and np.linalg.eigh return the eigenvectors as the columns: "
+                     "v = vectors[:, k], not vectors[k].", a)
              for a in rows], match=_angle_match)
     return check.passed(len(cases))
 
@@ -315,8 +360,9 @@ def check_kmeanspp_probabilities(func):
                           "One probability per point: take the minimum over the centres "
                           "(axis=1), then divide by the total.")
 
-        def mistakes(case, d2=d2, nearest=nearest):
+        def mistakes(case, X=X, centres=centres, d2=d2, nearest=nearest):
             d = np.sqrt(nearest)
+            diff = X[:, None, :] - centres[None, :, :]
             found = [
                 Mistake("distance_not_squared", "your probabilities are proportional to the "
                         "distance d_i, not to its square", "Use d_i² = min_k ‖x_i − c_k‖².",
@@ -331,6 +377,23 @@ def check_kmeanspp_probabilities(func):
                 found.append(Mistake("not_nearest", f"your d_i is the distance to {say}",
                                      "d_i is the distance to the nearest centre: "
                                      "the minimum over centres, d2.min(axis=1).", v / v.sum()))
+            square = ("Use the squared Euclidean distance d_i² = min_k Σ_d (x_id − c_kd)²: "
+                      "square each difference, then add over the coordinates "
+                      "(((X[:, None] - centres[None]) ** 2).sum(axis=2)).")
+            manhattan = np.abs(diff).sum(axis=2).min(axis=1)
+            summed = diff.sum(axis=2)
+            for say, v in (
+                    ("your distance adds |Δ| over the coordinates (|Δx| + |Δy|, the Manhattan "
+                     "distance) where d_i² goes", manhattan),
+                    ("your distance is the square of |Δx| + |Δy| (the Manhattan distance), not "
+                     "the squared Euclidean distance", manhattan ** 2),
+                    ("your distance adds the differences x_id − c_kd before squaring them, "
+                     "(Σ_d (x_id − c_kd))², so that they cancel", (summed ** 2).min(axis=1)),
+                    ("your distance adds the differences x_id − c_kd without squaring them",
+                     summed.min(axis=1)),
+                    ("your distance adds the squares over the wrong axis (over the centres "
+                     "instead of the coordinates)", (diff ** 2).sum(axis=1).min(axis=1))):
+                found.append(Mistake("wrong_distance", say, square, v / v.sum()))
             return found
 
         def not_normalised(got, expected):
@@ -363,6 +426,12 @@ def _greedy(a, b, by_pairs=False):
     return np.array(perm)
 
 
+def _by_coordinate(a, b, d):
+    """The matching that sorts both sets of means by coordinate d."""
+    rank_a = np.argsort(np.argsort(a[:, d], kind="stable"), kind="stable")
+    return np.argsort(b[:, d], kind="stable")[rank_a]
+
+
 @checker("match_by_means")
 def check_match_by_means(func):
     """Check match_by_means(means_a, means_b) -> perm of shape (K,).
@@ -383,6 +452,9 @@ def check_match_by_means(func):
              (np.array([[-2.5, 1.3], [0.5, -2.1], [-1.7, -0.7]]),
               np.array([[2.6, 0.8], [0.4, 0.8], [-2.2, -0.1]]))),
         Case("2-D, four components of two fits that agree up to numbering", (a4, b4)),
+        Case("2-D, three components where sorting by the first coordinate is not the best",
+             (np.array([[0.0, 0.0], [0.2, 3.0], [3.0, 1.0]]),
+              np.array([[3.1, 0.9], [0.35, 0.1], [0.05, 2.9]]))),
     ]
     for number, case in enumerate(cases, 1):
         a, b = case.args
@@ -413,7 +485,14 @@ def check_match_by_means(func):
                         "‖μ_k^a − μ_j^b‖² in the cost.", by_distance),
                 Mistake("off_by_one", "your indices run from 1 to K", "Python counts from 0: "
                         "component indices run from 0 to K − 1.", expected + 1),
-            ]
+            ] + [Mistake("wrong_distance", f"your matching sorts both sets of means by "
+                         f"coordinate {d} alone (the smallest of a goes with the smallest of b, "
+                         f"and so on): it ignores the other coordinates",
+                         "Compare whole vectors: the cost of matching μ_k^a with μ_j^b is "
+                         "‖μ_k^a − μ_j^b‖², summed over all the coordinates; minimise the total "
+                         "over permutations (scipy.optimize.linear_sum_assignment).",
+                         _by_coordinate(a, b, d))
+                 for d in range(a.shape[1]) if a.shape[1] > 1]
 
         def not_permutation(got, expected):
             if sorted(got.tolist()) != sorted(expected.tolist()):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from gmmlib.exercises import _maths as mx
-from gmmlib.exercises._core import Case, Check, Mistake, Part, checker
+from gmmlib.exercises._core import (Case, Check, Mistake, Part, _as_numbers, _fmt, checker,
+                                    close)
 from gmmlib.lloyd import assign, move_centres, soft_assign
 
 __all__ = ["check_kmeans_assign", "check_kmeans_update", "check_soft_assign"]
@@ -34,6 +35,26 @@ def _assign_cases():
     ]
 
 
+def _distances_for_labels(check, number, case, out, X, C):
+    """Stop with wrong_type if out holds each point's distance to its nearest centre
+    (.min where .argmin goes), squared or not."""
+    arr = _as_numbers(out)
+    if isinstance(arr, str) or arr.size != len(X):
+        return
+    arr = arr.reshape(-1)
+    d2 = mx.squared_distances(X, C)
+    if np.all(arr == np.round(arr)):
+        return
+    for what, value in (("squared distance", d2.min(axis=1)),
+                        ("distance", np.sqrt(d2.min(axis=1)))):
+        if close(arr, value):
+            check.fail("wrong_type",
+                       f"your labels are each point's {what} to its nearest centre "
+                       f"{check.in_case(number, case)}, e.g. {_fmt(arr[0])} for point 0: that "
+                       f"is a distance, not an index. Use argmin, not min: "
+                       f"np.argmin(d2, axis=1) gives the index 0..K−1 of the nearest centre.")
+
+
 @checker("kmeans_assign")
 def check_kmeans_assign(func):
     """Check kmeans_assign(X, centres) -> labels of shape (N,), integers in 0..K−1.
@@ -48,6 +69,7 @@ def check_kmeans_assign(func):
         X, C = case.args
         expected = assign(X, C).astype(float)
         out = check.run(number, case)
+        _distances_for_labels(check, number, case, out, X, C)
         got = check.array(number, case, out, expected.shape, part,
                           "One label per point: the index of its nearest centre "
                           "(np.argmin(..., axis=1)).")
@@ -120,6 +142,12 @@ def check_kmeans_update(func):
                 Mistake("off_by_one", "centre k is the mean of the points labelled k + 1",
                         "Labels run 0..K−1: use X[labels == k] for centre k.",
                         np.array([X[labels == (k + 1) % K].mean(axis=0) for k in range(K)])),
+                Mistake("off_by_one", f"centre k is the mean of the points labelled k + 1, and "
+                        f"centre K−1 = {K - 1} is NaN: no point has label K = {K} (the mean of no "
+                        f"points is 0/0)", "Labels run 0..K−1: use X[labels == k] for centre k, "
+                        "k in range(n_clusters).",
+                        np.array([X[labels == k + 1].mean(axis=0) if k + 1 < K
+                                  else np.full(X.shape[1], np.nan) for k in range(K)])),
                 Mistake("unweighted", "your centres use np.median, not the mean",
                         "K-means' update is the mean of each cluster's points.",
                         np.array([np.median(X[labels == k], axis=0) for k in range(K)])),

@@ -9,7 +9,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from gmmlib.em import GMMParams, log_likelihood
+from gmmlib.em import GMMParams, component_log_densities, log_likelihood
+from gmmlib.exercises import _maths as mx
 from gmmlib.exercises._core import Case, Check, Mistake, Part, checker
 
 __all__ = ["check_n_parameters", "check_bic", "check_total_log_likelihood"]
@@ -53,13 +54,22 @@ def check_n_parameters(func):
             cov = _COV_PARAMS[kind](K, D)
             rest = (K - 1) + K * D
             sym = D * (D + 1) // 2
+            off = D * (D - 1) // 2
+            if kind == "full":  # K D(D−1)/2 + K D = K D(D+1)/2: the two mistakes give one count
+                no_means = Mistake(
+                    "wrong_count", "your count is short by K·D: the means are missing, or only "
+                    "the D(D−1)/2 entries off the diagonal of each Σ_k were counted",
+                    "Count K D means (one D-vector per component) and D(D+1)/2 free entries per "
+                    "covariance matrix, the D variances on its diagonal included.", (K - 1) + cov)
+            else:
+                no_means = Mistake("wrong_count", "the means are missing from your count",
+                                   "Add K D means (one D-vector per component).", (K - 1) + cov)
             found = [
                 Mistake("wrong_count", "you counted K weights, but they sum to 1, so only K − 1 "
                         "are free", "Count K − 1 weights.", rest + 1 + cov),
                 Mistake("wrong_count", "the weights are missing from your count",
                         "Add the K − 1 free weights.", K * D + cov),
-                Mistake("wrong_count", "the means are missing from your count",
-                        "Add K D means (one D-vector per component).", (K - 1) + cov),
+                no_means,
                 Mistake("wrong_count", "your count includes no covariance parameters",
                         f"Add the '{kind}' covariances' free entries.", rest),
             ]
@@ -68,6 +78,11 @@ def check_n_parameters(func):
                 found.append(Mistake("wrong_count", "you counted D² entries per covariance "
                                      "matrix, but it is symmetric", "A symmetric D×D matrix has "
                                      "D(D+1)/2 free entries.", rest + n * D * D))
+            if kind == "tied":
+                found.append(Mistake("wrong_count", "you counted only the D(D−1)/2 entries off "
+                                     "the diagonal of the covariance matrix", "A symmetric D×D "
+                                     "matrix has D(D+1)/2 free entries: the D variances on its "
+                                     "diagonal too.", rest + off))
             if kind != "full":
                 found.append(Mistake("wrong_count", f"you counted full covariances for "
                                      f"'{kind}'", _COVARIANCE_FIX[kind], rest + K * sym))
@@ -208,6 +223,8 @@ def check_total_log_likelihood(func):
                                       "add them.")
         per_point = gm.score_samples(X)
         total = float(expected)
+        params = _gmmlib_params(gm)
+        unweighted = float(mx.logsumexp_rows(component_log_densities(X, params)).sum())
         check.compare(number, case, got, expected, part, [
             Mistake("mean_not_sum", "your value is gm.score(X), the mean log-likelihood per "
                     "point", "Multiply by the number of points, or add gm.score_samples(X).",
@@ -220,6 +237,10 @@ def check_total_log_likelihood(func):
                     np.exp(per_point).sum()),
             Mistake("wrong_sign", "your value has the opposite sign",
                     "Return Σ_i log p(x_i), without a minus sign.", -total),
+            Mistake("missing_weights", "your total leaves out the weights π_k: "
+                    "Σ_i log Σ_k N(x_i∣μ_k,Σ_k)", "p(x_i) = Σ_k π_k N(x_i∣μ_k,Σ_k): multiply "
+                    "each density by gm.weights_[k] (or use gm.score_samples(X).sum()).",
+                    unweighted),
             Mistake("training_value", "your value is gm.lower_bound_ times N: the fit's bound "
                     "on its training data at its last iteration",
                     "Compute it on the X given: gm.score_samples(X).sum().",

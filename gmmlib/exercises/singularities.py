@@ -17,14 +17,16 @@ def check_spike_log_density(func):
     """Check spike_log_density(sigma) -> log N(x∣x, σ²) = −log σ − ½ log 2π.
 
     The log-density of a Gaussian at its own mean: it grows without limit as
-    σ → 0. Checked down to σ = 1e-200, where σ² underflows to 0, so the
-    answer must be computed from log σ, not from σ².
+    σ → 0. Checked down to σ = 1e-200, where σ² underflows to 0, and σ = 1e-310,
+    where 1/σ overflows, so the answer must be computed from log σ, not from σ²
+    or the density.
     """
     check = Check("spike_log_density", func, "spike_log_density(sigma)",
                   "log N(x∣x,σ²) = −½ log(2πσ²) = −log σ − ½ log 2π")
     part = Part("the log-density")
     sigmas = [(1.0, "σ = 1"), (0.2, "σ = 0.2"), (3.0, "σ = 3"), (1e-4, "σ = 1e-4"),
-              (1e-200, "σ = 1e-200, whose square underflows to 0")]
+              (1e-200, "σ = 1e-200, whose square underflows to 0"),
+              (1e-310, "σ = 1e-310, a subnormal number: 1/σ overflows to ∞")]
     cases = [Case(d, (s,)) for s, d in sigmas]
     for number, case in enumerate(cases, 1):
         (sigma,) = case.args
@@ -38,12 +40,20 @@ def check_spike_log_density(func):
         got = check.scalar(number, case, out, part)
         s = sigma
         check.compare(number, case, got, expected, part, [
-            Mistake("underflow", "σ² underflows to 0 for σ = 1e-200, and −½ log(2π × 0) = ∞",
+            # only an answer that never forms σ² gets to σ = 1e-310: its density overflows
+            Mistake("underflow", f"the density 1/(σ√(2π)) overflows to ∞ for σ = {s:g} (too "
+                    "large for floating point), and so does its log", "Never compute the "
+                    "density: −np.log(sigma) − ½ log 2π (or scipy's norm.logpdf, not "
+                    "np.log(norm.pdf)).", np.log(1 / (np.sqrt(2 * np.pi) * s))),
+            Mistake("underflow", f"σ² underflows to 0 for σ = {s:g}, and −½ log(2π × 0) = ∞",
                     "Work with log σ: −½ log(2πσ²) = −np.log(sigma) − ½ log 2π, no σ² needed.",
                     -0.5 * np.log(2 * np.pi * s ** 2)),
-            Mistake("underflow", "σ² underflows to 0 for σ = 1e-200, so the density overflows "
+            Mistake("underflow", f"σ² underflows to 0 for σ = {s:g}, so the density overflows "
                     "to ∞ and so does its log", "Work with log σ: −np.log(sigma) − ½ log 2π, no "
                     "density and no σ² needed.", np.log(1 / np.sqrt(2 * np.pi * s ** 2))),
+            Mistake("missing_normaliser", "your constant is −log 2π: the ½ in front of it is "
+                    "missing", "log N(x∣x,σ²) = −½ log(2πσ²) = −log σ − ½ log 2π.",
+                    -np.log(s) - mx.LOG_2PI),
             Mistake("std_for_variance", "you used σ where σ² goes: −½ log(2πσ)",
                     "The variance is σ²: −½ log(2πσ²) = −log σ − ½ log 2π.",
                     -0.5 * np.log(2 * np.pi * s)),
@@ -91,6 +101,10 @@ def _variance_mistakes(x, r, S_k, N_k, mu):
                   "S_k = Σ_i r_ik (x_i − μ_k)²."),
         "N_k-1": (S_k / (N_k - 1), "unbiased", "your variance divides by N_k − 1",
                   "The M-step divides by N_k itself."),
+        "np.cov": (S_k / (N_k - (r ** 2).sum() / N_k), "unbiased",
+                   "your variance is np.cov's weighted estimate with its default ddof=1, "
+                   "S_k / (N_k − Σ_i r_ik² / N_k)", "Pass bias=True to np.cov (np.cov(x, "
+                   "aweights=resp_k, bias=True)), or compute S_k / N_k directly."),
     }
 
 
@@ -126,11 +140,12 @@ def check_regularised_variance_1d(func):
             S_k = r @ (x - mu) ** 2
             var = S_k / N_k
             found = [
-                Mistake("wrong_regularisation", "ε is not added", "Add ε to the variance "
-                        "after dividing by N_k: S_k / N_k + ε.", var),
+                Mistake("wrong_regularisation", "ε is not added (if you wrote max(σ_k², ε): "
+                        "max(σ², ε) is a floor; reg_covar adds ε to every variance)",
+                        "Add ε to the variance after dividing by N_k: S_k / N_k + ε.", var),
                 Mistake("wrong_regularisation", "ε is added before the division, "
-                        "(S_k + ε) / N_k", "Add it after: S_k / N_k + ε, so that the floor is ε "
-                        "whatever N_k.", (S_k + eps) / N_k),
+                        "(S_k + ε) / N_k", "Add it after: S_k / N_k + ε, so that every variance "
+                        "gets ε.", (S_k + eps) / N_k),
                 Mistake("wrong_regularisation", "ε is added twice", "Add ε once.", var + 2 * eps),
                 Mistake("std_for_variance", "ε is added to the standard deviation, (σ_k + ε)²",
                         "reg_covar is added to the variance: σ_k² + ε.",
@@ -189,6 +204,13 @@ def check_map_variance_1d(func):
                         S_k / (N_k + nu + 2)),
                 Mistake("wrong_prior", "ν is missing from the denominator",
                         "The denominator is N_k + ν + 2.", (S_k + psi) / (N_k + 2)),
+                Mistake("wrong_prior", "your denominator is N_k + ν − 2: that gives the "
+                        "posterior mean of σ_k², not its mode", "The MAP estimate is the mode "
+                        "of the posterior: (S_k + Ψ) / (N_k + ν + D + 1) = (S_k + Ψ) / "
+                        "(N_k + ν + 2) in one dimension.", (S_k + psi) / (N_k + nu - 2)),
+                Mistake("wrong_prior", "your numerator adds Ψ/2 where Ψ goes",
+                        "Add the prior's scale Ψ itself to the scatter: (S_k + Ψ) / (N_k + ν + 2).",
+                        (S_k + psi / 2) / (N_k + nu + 2)),
                 Mistake("wrong_prior", "the prior is left out: that is the plain M-step "
                         "variance S_k / N_k", "With the prior: (S_k + Ψ) / (N_k + ν + 2).",
                         S_k / N_k),
