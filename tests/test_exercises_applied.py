@@ -13,6 +13,7 @@ from scipy.stats import multivariate_normal, norm
 from sklearn.mixture import GaussianMixture
 
 import gmmlib
+from test_exercises import _bad_answers as _junk_answers  # tests/ is on sys.path
 from gmmlib.exercises import (EXERCISES, MISTAKES, Feedback, check_held_out_score,
                               check_log_point_terms_1d, check_params_from_labels)
 
@@ -456,63 +457,13 @@ def test_what_is_not_a_function_is_wrong_type(name):
         assert f"check_{name}({name})" in feedback.message
 
 
-def _like(value, fill):
-    if isinstance(value, (tuple, list)) or hasattr(value, "weights"):
-        parts = (value.weights, value.means, value.covariances) if hasattr(value, "weights") \
-            else value
-        return tuple(np.full(np.shape(v), fill) for v in parts)
-    return np.full(np.shape(value), fill)
-
-
-class Unreadable:
-    def __array__(self, *args, **kwargs):
-        raise RuntimeError("no array here")
-
-    def __len__(self):
-        raise RuntimeError("no length either")
-
-
-def _recurse():
-    return _recurse()
-
-
-def _object_array(values):
-    out = np.empty(len(values), dtype=object)
-    out[:] = list(values)
-    return out
-
-
 def _bad_answers(reference):
-    return {
-        "string": lambda *a: "the answer",
-        "bytes": lambda *a: b"\x00",
-        "dict": lambda *a: {"r": 1},
-        "object": lambda *a: object(),
-        "unreadable": lambda *a: Unreadable(),
-        "generator": lambda *a: (i for i in range(3)),
-        "ragged": lambda *a: [[1.0, 2.0], [3.0]],
-        "strings_array": lambda *a: np.array(["a", "b"]),
-        "complex": lambda *a: np.array([1 + 2j, 3j]),
-        "bool": lambda *a: True,
-        "scalar": lambda *a: 0.5,
-        "empty": lambda *a: np.array([]),
-        "wrong_shape": lambda *a: np.zeros((2, 3, 4)),
-        "nan": lambda *a: _like(reference(*a), np.nan),
-        "inf": lambda *a: _like(reference(*a), -np.inf),
-        "huge": lambda *a: _like(reference(*a), 1e308),
-        "zeros": lambda *a: _like(reference(*a), 0.0),
-        "negative": lambda *a: _like(reference(*a), -1.0),
-        "too_many": lambda *a: (1.0,) * 7,
-        "three_unreadables": lambda *a: (Unreadable(),) * 3,
-        "object_array": lambda *a: _object_array([np.zeros(2), np.zeros(3), "x"]),
-        "wrong_signature": lambda a: a,
-        "recursion": lambda *a: _recurse(),
-        "warning_storm": lambda *a: np.log(np.zeros(3)) / np.zeros(3),
-        "a_model": lambda *a: GaussianMixture(2),
-        "random": lambda *a: np.random.default_rng().normal(size=np.shape(
-            np.asarray(reference(*a), dtype=object) if not isinstance(reference(*a), tuple)
-            else 3)),
-    }
+    """The junk answers of test_exercises.py, and two more that suit these checkers."""
+    answers = _junk_answers(reference)
+    answers["a_model"] = lambda *a: GaussianMixture(2)
+    answers["random"] = lambda *a: np.random.default_rng().normal(size=np.shape(
+        np.asarray(reference(*a), dtype=object) if not isinstance(reference(*a), tuple) else 3))
+    return answers
 
 
 @pytest.mark.parametrize("name", sorted(CHECKERS))

@@ -13,6 +13,7 @@ import numpy as np
 from gmmlib.em import GMMParams, log_mixture_density, m_step
 from gmmlib.exercises import _maths as mx
 from gmmlib.exercises._core import Case, Check, Mistake, Part, _as_numbers, _fmt, checker, close
+from gmmlib.exercises.em_1d import _params_cases
 
 __all__ = ["check_log_point_terms_1d", "check_params_from_labels", "check_held_out_score"]
 
@@ -20,22 +21,11 @@ __all__ = ["check_log_point_terms_1d", "check_params_from_labels", "check_held_o
 # ---------------------------------------------------------------------------
 # The log-density of every point, in one dimension
 
-_X = np.array([-3.1, -2.2, -1.7, -0.9, -0.4, 0.0, 0.35, 0.8, 1.6, 2.4, 3.3, 4.1])
-_X_FAR = np.array([-1.2, -0.3, 0.4, 1.1, 2.0, 40.0])
 _X_SPIKE = np.array([-2.3, -1.6, -0.4, 0.5, 1.8, 2.7, 40.0, 40.1])
 
 
 def _point_cases():
-    return [
-        Case("three components with equal weights",
-             (_X, np.full(3, 1 / 3), np.array([-2.0, 0.5, 3.0]), np.array([0.6, 1.0, 1.5])),
-             x=_X),
-        Case("unequal weights 0.7/0.2/0.1",
-             (_X, np.array([0.7, 0.2, 0.1]), np.array([-1.5, 1.0, 3.0]),
-              np.array([1.2, 0.4, 2.0])), x=_X),
-        Case("a point far from every component",
-             (_X_FAR, np.array([0.6, 0.4]), np.array([-0.5, 1.5]), np.array([0.3, 0.5])),
-             x=_X_FAR, far=(5,)),
+    return _params_cases() + [
         Case("a narrow spike (σ = 0.001) on x = 40 and a point 0.1 beside it",
              (_X_SPIKE, np.array([0.45, 0.5, 0.05]), np.array([-1.5, 0.5, 40.0]),
               np.array([0.8, 0.6, 1e-6])), x=_X_SPIKE, far=(7,)),
