@@ -123,6 +123,7 @@ ax.set_title("Jensen: the log of an average is above the average of the logs")
 ax.legend(loc="lower right", fontsize=10)
 plt.show()
 print(f"log of the average {np.log(q @ a):.4f} >= average of the logs {q @ np.log(a):.4f}")
+assert np.isclose(q @ a, 4.35) and np.log(q @ a) > q @ np.log(a)
 
 # %% [markdown]
 # The black dot (the log of the average $\sum_k q_k a_k = 4.35$) sits on the
@@ -421,6 +422,10 @@ held = gmmlib.GMMParams(THREE_BUMPS_1D.weights, [[-4.0], [1.0], [4.0]], THREE_BU
 one_mean = em_for_means(x, held, components=(0,), n_iter=6)
 print("mu_0 after each iteration:", np.array([p.means[0, 0] for p in one_mean.history]).round(4))
 print("log-likelihood:           ", one_mean.log_likelihoods.round(2))
+mu_path = np.array([p.means[0, 0] for p in one_mean.history])
+assert np.all(np.diff(one_mean.log_likelihoods) >= 0)                  # never down
+assert round(mu_path[1], 2) == -2.42 and round(mu_path[2], 2) == -2.08  # the prose below
+assert round(mu_path[-1], 2) == -2.01 and abs(mu_path[2] - mu_path[-1] - (-0.07)) < 0.005
 
 # %% [markdown]
 # Slide through the half-steps. At an **E-step** the dashed bound is redrawn so
@@ -471,6 +476,9 @@ surface = np.array([[gmmlib.log_likelihood(x, at(m0, m1)) for m0 in g0] for m1 i
 q0 = gmmlib.e_step(x, held2)                         # the first E-step's responsibilities
 bowl = np.array([[gmmlib.lower_bound(x, at(m0, m1), q0) for m0 in g0] for m1 in g1])
 print("path:", path.round(2).tolist()[:4], "...", path[-1].round(3).tolist())
+top = np.unravel_index(np.argmax(bowl), bowl.shape)                # the top of the first bound...
+assert abs(g0[top[1]] - path[1, 0]) <= g0[1] - g0[0] and abs(g1[top[0]] - path[1, 1]) <= g1[1] - g1[0]
+assert np.all(np.diff(two_means.log_likelihoods) >= 0)            # ...is the second dot; never down
 
 # %% [markdown]
 # The surface as filled contours, the bound as white dashed ones, and the path,
