@@ -367,3 +367,11 @@ def test_every_required_exercise_is_in_some_lesson():
         used |= set(exercise_cells(notebook))
     unused = {f"check_{name}" for name in EXERCISES} - used
     assert not unused, f"checkers no lesson uses: {sorted(unused)}"
+
+
+def test_notebook_7_is_installed_as_the_readme_offers():
+    """The README offers `.venv/bin/jupyter notebook notebooks/`: make install brings it."""
+    import importlib.metadata
+
+    assert int(importlib.metadata.version("notebook").split(".")[0]) >= 7
+    assert "jupyter notebook" in (ROOT / "README.md").read_text()
