@@ -64,8 +64,9 @@ assert np.all(np.diff(run.log_likelihoods) > 0)
 #
 # $$\ell(\theta) = \sum_i \log \sum_k \pi_k \, \mathcal N(x_i \mid \mu_k, \sigma_k^2),$$
 #
-# one log per point, then the sum. *Hint:* as in lesson 01, section 8,
-# work in log space: `logsumexp(a, axis=1)` is $\log \sum_k e^{a_{ik}}$ for each row.
+# one log per point, then the sum: lesson 01's `log_likelihood` (section 5), written
+# from memory this time. *Hint:* as in lesson 01, section 8, work in log space:
+# `logsumexp(a, axis=1)` is $\log \sum_k e^{a_{ik}}$ for each row.
 # Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%
@@ -212,8 +213,8 @@ assert np.isclose(B_random, B_gmmlib) and B_random < ell
 # (The first part uses $\sum_k q_{ik} = 1$.) The gap $\ell - B$ is a sum over points of
 # the **Kullback-Leibler divergence** of $q_i$ from $r_i$, a measure of how different two
 # distributions over the $K$ components are. It is never negative, by Jensen again:
-# $-\mathrm{KL}(q_i \,\|\, r_i) = \sum_k q_{ik} \log (r_{ik} / q_{ik}) \le \log \sum_k r_{ik} = \log 1 = 0$
-# (sums over the $k$ with $q_{ik} > 0$), and it is zero only when $q_i = r_i$.
+# $-\mathrm{KL}(q_i \,\|\, r_i) = \sum_k q_{ik} \log (r_{ik} / q_{ik}) \le \log \sum_k r_{ik} \le \log 1 = 0$
+# (sums over the $k$ with $q_{ik} > 0$, so $\sum_k r_{ik}$ is at most 1), and it is zero only when $q_i = r_i$.
 #
 # ### Exercise 3: the gap
 #

@@ -178,7 +178,7 @@ plt.show()
 # %% [markdown]
 # Each dot is one run; the dots at the same value overlap, so the counts are written next to them.
 # Almost all runs pile up at the same best value, $-1654.75$ (48 random starts), within about
-# $10^{-4}$ of each other; two random starts (seeds 10 and 21) end about 110 lower, in a local
+# $10^{-4}$ of each other; two random starts (seeds 10 and 21) end about 108 and 109 lower, in a local
 # optimum like the one above. Any threshold between the two, such as our 1, tells them apart. The 50 k-means++
 # starts all reach the best value. On well-separated clusters, k-means++
 # makes a bad start rare; it does not make it impossible, and with more

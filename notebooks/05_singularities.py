@@ -180,8 +180,9 @@ with pd.option_context("display.float_format", "{:.4g}".format):
 #
 # $$\log \mathcal N(x_j \mid x_j, \sigma^2) = -\tfrac12 \log(2\pi\sigma^2) = -\log\sigma - \tfrac12 \log 2\pi .$$
 #
-# Hint: the check goes down to $\sigma = 10^{-200}$, where $\sigma^2$ underflows
-# to 0: compute from $\log\sigma$, never from $\sigma^2$ or the density.
+# Hint: the check goes down to $\sigma = 10^{-310}$: $\sigma^2$ already underflows to 0
+# at $10^{-200}$, and at $10^{-310}$ even $1/\sigma$ overflows. Compute from
+# $\log\sigma$, never from $\sigma^2$ or the density.
 # Run the check as it is first (it says *not attempted*), then fill in the function.
 
 # %%

@@ -509,7 +509,7 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
-# The rescued fit covers each cluster with one round component (blue and
+# The rescued fit covers each cluster with one compact component (blue, a little elongated, and
 # orange) and lays two needles through the gap between and below them:
 # components 2 and 3 (green and red), about six points each, with variances of
 # $4.47$ along and $0.0057$ and $0.053$ across. EM has settled at a fixed point:
@@ -620,7 +620,8 @@ plt.show()
 # stops being true.
 #
 # (Renumbering a fit's components gives the same mixture and likelihood, so
-# each fit here has $3! = 6$ equally good labellings: the *label switching* of
+# each three-component fit here has $3! = 6$ equally good labellings (the
+# two-component fit $2! = 2$): the *label switching* of
 # lesson 04, section 2, and why the course renumbers every fit with `canonical`.)
 #
 # ## Summary

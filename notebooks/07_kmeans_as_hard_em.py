@@ -279,7 +279,7 @@ stepper.filmstrip([0, 1, 2, 3, stepper.slider.max])
 # Read the panels in pairs: an assignment recolours the points and leaves the
 # crosses (the centres) where they were; the move that follows shifts every
 # cross to the middle of its colour and leaves the colours alone. By the last
-# panel, no point would change colour any more, and K-means has stopped.
+# map (step 14), no point would change colour any more, and K-means has stopped.
 
 # %% [markdown]
 # ## 3. Where K-means fails

@@ -78,8 +78,8 @@ print(f"K-means: {km.n_iter} iterations, final inertia {km.inertia:.4f}")
 # of shape (K, D) and the shared standard deviation $\sigma > 0$, return the
 # responsibilities $r$ of shape (N, K), with
 # $r_{ik} = \exp(-\lVert x_i - c_k\rVert^2 / 2\sigma^2) \,/\, \sum_j \exp(-\lVert x_i - c_j\rVert^2 / 2\sigma^2)$.
-# Hint: for small $\sigma$ every exponential underflows to 0 and the ratio
-# becomes 0/0; subtract each row's largest exponent before exponentiating
+# Hint: for small $\sigma$, in the row of a point far from every centre all the
+# exponentials underflow to 0 and the ratio becomes 0/0; subtract each row's largest exponent before exponentiating
 # (log-sum-exp, lesson 01), which leaves the ratio unchanged.
 # Run the check as it is first (it says *not attempted*), then fill in the function.
 
@@ -446,7 +446,7 @@ print(f"default start, max_iter=100: {capped.n_iter} iterations, converged {capp
 # From the default start EM climbs within about 15 iterations onto a plateau
 # near $-1627$, where the mixture holds a wrong split much like K-means' in
 # lesson 07 (ARI 0.52 at iteration 50): lesson 01's plateau again. It creeps
-# along it for some 75 iterations before it finds the way up to $-1418.25$.
+# along it for some 80 iterations before it finds the way up to $-1418.25$.
 # With `gmmlib.fit`'s default cap of 100 iterations it stops on the way up,
 # at $-1429.43$: its labels are already nearly right (ARI 0.99), but the fit
 # is not finished, and `converged` is False. Check `converged` after every

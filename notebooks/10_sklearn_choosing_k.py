@@ -386,7 +386,7 @@ g1, g2 = np.meshgrid(np.linspace(-4, 6.5, 200), np.linspace(-3.5, 7, 200))
 log_density = detector.score_samples(np.column_stack([g1.ravel(), g2.ravel()])).reshape(g1.shape)
 flagged = detector.score_samples(X) < threshold
 
-fig, ax = plt.subplots(figsize=(8, 6.5))
+fig, ax = plt.subplots(figsize=(8, 7.5))
 contours = ax.contourf(g1, g2, log_density, levels=np.linspace(-12, -1, 12), cmap="Greys",
                        extend="min", alpha=0.6)
 fig.colorbar(contours, ax=ax, label="log p(x)")
@@ -398,7 +398,7 @@ ax.scatter(*visitors.T, marker="*", s=250, color="gold", edgecolors="black", lab
 handles, labels = ax.get_legend_handles_labels()
 handles.append(Line2D([], [], color="#d62728", lw=2, label="threshold: log p(x) = "
                       f"{threshold:.2f}"))
-ax.legend(handles=handles, loc="upper right")
+ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
 ax.set_aspect("equal")
@@ -429,7 +429,8 @@ print("flagged:", flagged.sum(), "of", N)
 # factorised form), found by an EM-like loop. It raises a lower bound on the
 # **evidence** $\log p(X)$, the log-probability of the data with the
 # parameters averaged over their prior instead of fixed: lesson 02's bound,
-# with $q$ now over the parameters too. That bound is its `lower_bound_`.
+# with $q$ now over the parameters too. That bound, less some constant terms (so only its
+# changes mean something), is its `lower_bound_`.
 #
 # Given more components than needed, here 10, it drives the weights of the
 # superfluous ones towards zero:
@@ -527,7 +528,8 @@ plt.show()
 # triangles are the misplaced versicolor flowers, all where the two species
 # meet, with petals 4.5 to 5.1 cm long. Without the jitter and the drawing
 # order, one of them would hide under four other versicolor flowers with
-# the same petal measurements, $(4.5, 1.5)$, and another under two virginica.
+# the same petal measurements, $(4.5, 1.5)$, another under one at $(4.9, 1.5)$, and a
+# third under two virginica at $(4.8, 1.8)$.
 # The full covariances matter here, as the other types show:
 
 # %%
