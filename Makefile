@@ -7,6 +7,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+# Every extra of pyproject.toml: the lessons, the tests, the course site, Dask.
+EXTRAS := notebooks,test,site,scale
 LAB_ARGS ?=
 # Jupyter refuses to run as root (e.g. in a container) unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -29,7 +31,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
 		-c constraints.txt pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c constraints.txt -e ".[notebooks,test]"
+		-c constraints.txt -e ".[$(EXTRAS)]"
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -81,7 +83,7 @@ pins:
 	rm -rf .pins-venv
 	$(PYTHON) -m venv .pins-venv
 	.pins-venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	.pins-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[notebooks,test]"
+	.pins-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$(EXTRAS)]"
 	.pins-venv/bin/python -m pip freeze --all --exclude-editable --disable-pip-version-check \
 		| grep -v -e '^-e ' -e '^setuptools==' -e '^wheel==' > constraints.txt
 	rm -rf .pins-venv

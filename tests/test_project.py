@@ -48,10 +48,10 @@ def requirement_name(spec):
 
 
 def pyproject_packages(pyproject):
-    """Runtime dependencies plus the 'notebooks' and 'test' extras."""
+    """Runtime dependencies plus every extra (make install installs them all)."""
     project = pyproject["project"]
     extras = project.get("optional-dependencies", {})
-    specs = project.get("dependencies", []) + extras.get("notebooks", []) + extras.get("test", [])
+    specs = project.get("dependencies", []) + [s for group in extras.values() for s in group]
     return {requirement_name(s) for s in specs}
 
 
@@ -237,6 +237,13 @@ def test_output_check_flags_errors_and_unexecuted_cells(tmp_path):
 # Debian 12's python3. Every pin must admit it: a release that requires a newer
 # 3.11.x (soupsieve 3 and later want 3.11.5) makes `make install` fail there.
 OLDEST_PYTHON = "3.11.2"
+EXTRAS = ",".join(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"])
+
+
+def test_make_install_installs_every_extra():
+    """`make install` (and so the README's two commands) brings every extra."""
+    assert f"EXTRAS := {EXTRAS}\n" in (ROOT / "Makefile").read_text()
+
 
 
 def test_pins_resolve_for_the_oldest_supported_python():
@@ -249,7 +256,7 @@ def test_pins_resolve_for_the_oldest_supported_python():
     command = [
         sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
         "--disable-pip-version-check", "--python-version", OLDEST_PYTHON, "--only-binary=:all:",
-        "-c", str(ROOT / "constraints.txt"), f"{ROOT}[notebooks,test]",
+        "-c", str(ROOT / "constraints.txt"), f"{ROOT}[{EXTRAS}]",
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     errors = [line for line in done.stderr.splitlines() if not line.startswith("WARNING")]
