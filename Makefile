@@ -13,14 +13,16 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root (e.g. in a container) unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test test-lib test-notebooks notebooks notebook sync bench pins clean
+.PHONY: help install lab test test-lib test-notebooks notebooks notebook sync bench gifs html pins clean
 
 help:
 	@echo "make lab         start JupyterLab on notebooks/ (installs the course into .venv first)"
 	@echo "make test        gmmlib's tests and every notebook re-executed by nbval"
 	@echo "make notebooks   sync every .py/.ipynb pair and re-execute it, storing outputs"
 	@echo "make notebook NB=01_em_in_1d   the same for one lesson"
-	@echo "make bench       time gmmlib against scikit-learn, and the stepper's redraws"
+	@echo "make bench       time gmmlib against scikit-learn, and every widget in a browser"
+	@echo "make gifs        redraw the README's animated GIFs (images/)"
+	@echo "make html        the course as a website, from the committed outputs: build/html/index.html"
 	@echo "make pins        refresh constraints.txt from the newest releases"
 	@echo "make clean       remove .venv and caches"
 
@@ -57,14 +59,17 @@ sync: $(STAMP)
 
 # Re-execute every lesson from its .py source and store the outputs in the
 # paired .ipynb (what nbval then compares against); `make notebook NB=02_em_in_2d`
-# does one lesson. Every notebook is stored with the python3 kernel named.
+# does one lesson. Every notebook is stored with the python3 kernel named, and
+# without widget state: a widget's output carries its own HTML player and picture
+# (gmmlib.widgets), which exported pages and JupyterLab show until the cell runs.
 NB ?=
 define execute_lesson
 	echo "== $(1).ipynb"; \
 	$(BIN)/jupytext --to ipynb --update --quiet --output $(1).ipynb $(1).py || exit 1; \
 	$(BIN)/jupytext --set-kernel python3 --quiet $(1).ipynb || exit 1; \
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(1).ipynb || exit 1; \
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
+		--ExecutePreprocessor.store_widget_state=False $(1).ipynb || exit 1; \
 	$(BIN)/jupytext --sync --quiet $(1).ipynb || exit 1;
 endef
 
@@ -74,6 +79,14 @@ notebooks: $(STAMP)
 notebook: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make notebook NB=01_em_in_1d"; exit 2; }
 	@src=notebooks/$(basename $(notdir $(NB))); $(call execute_lesson,$$src)
+
+gifs: $(STAMP)
+	$(BIN)/python tools/readme_gifs.py
+
+# The course as a static website built from the committed notebooks, outputs
+# included (nothing is re-executed); it reads offline from build/html/index.html.
+html: $(STAMP)
+	$(BIN)/python site/build.py build/html --quiet
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

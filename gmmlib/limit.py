@@ -8,17 +8,15 @@ hard assignment to the nearest centre.
     from gmmlib.limit import sigma_explorer
     explorer = sigma_explorer(X, centres)    # X of shape (N, 2), centres (K, 2)
     explorer                                 # shows it (last line of a cell)
-    explorer.slider.value = 0.1              # drive it from code
+    explorer.show(0.1)                       # drive it from code
 
 :func:`plot_soft_assignments` draws the same picture on any Axes, for static
-figures. The widget's figure is drawn with matplotlib's Agg renderer and shown
-as a PNG in an ``ipywidgets.Image``, whatever the notebook's backend. This
-module imports ipywidgets; ``import gmmlib`` does not import it.
+figures. The widget renders every frame ahead and switches them in the browser
+(see :mod:`gmmlib.widgets`). This module imports ipywidgets; ``import gmmlib``
+does not import it.
 """
 
 from __future__ import annotations
-
-import io
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -97,50 +95,51 @@ class SigmaExplorer(SigmaSliderWidget):
 
     Attributes (its interface, also for driving it from code)
     ----------
-    slider : ipywidgets.FloatLogSlider
-        The shared standard deviation sigma.
+    slider : ipywidgets.SelectionSlider
+        The shared standard deviation sigma, over round values spaced evenly
+        on a log scale (``sigmas``); ``show(sigma)`` picks the nearest.
     readout : ipywidgets.HTML
         sigma and the fraction of points whose largest responsibility exceeds 0.99.
     figure : matplotlib.figure.Figure
         The data coloured by their responsibilities, the centres and the
         sigma circles (drawn by :func:`plot_soft_assignments`).
     image : ipywidgets.Image
-        The figure as shown.
+        The frame on screen.
     points, circles : the matplotlib artists that a slider change updates.
     """
 
     def __init__(self, X, centres, *, sigma=1.0, min_exponent=-1.5, max_exponent=1.0,
-                 figsize=(6.5, 5.5), dpi=100):
+                 figsize=(6, 4.8), dpi=100):
         self.X, self.centres = _check_2d(X, centres)
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
         self.ax = self.figure.subplots()
         drawn = plot_soft_assignments(self.ax, self.X, self.centres, sigma)
         self.points, self.circles = drawn["points"], drawn["circles"]
-        self._start_controls(sigma, min_exponent, max_exponent, step=0.02,
-                             readout_format=".3g")
+        # Lay the figure out once, then keep it: only the points, circles and title change.
+        self.figure.canvas.draw()
+        self.figure.set_layout_engine("none")
+        self._start_controls(sigma, min_exponent, max_exponent, per_decade=10,
+                             dynamic=[self.points, *self.circles, self.ax.title],
+                             label="sigma explorer: soft assignments as sigma shrinks")
 
     @property
     def resp(self):
         """The responsibilities on screen, shape (N, K)."""
         return soft_assign(self.X, self.centres, self.sigma)
 
-    def _show(self):
-        sigma, resp = self.sigma, self.resp
+    def _draw_sigma(self, sigma):
+        resp = soft_assign(self.X, self.centres, sigma)
         self.points.set_facecolors(soft_colors(resp))
         for circle in self.circles:
             circle.set_radius(sigma)
         self.ax.set_title(_title(sigma, resp))
-        self.readout.value = (
-            f"<span style='font-size:1.1em'>σ = <b>{sigma:.3g}</b> &middot; points with a "
-            f"responsibility above 0.99: <b>{hard_fraction(resp):.1%}</b></span>")
-        out = io.BytesIO()
-        self.figure.savefig(out, format="png")
-        self.image.value = out.getvalue()
+        return (f"<span style='font-size:1.1em'>σ = <b>{sigma:.3g}</b> &middot; points with a "
+                f"responsibility above 0.99: <b>{hard_fraction(resp):.1%}</b></span>")
 
 
 def sigma_explorer(X, centres, *, sigma=1.0, min_exponent=-1.5, max_exponent=1.0,
-                   figsize=(6.5, 5.5)):
+                   figsize=(6, 4.8)):
     """A slider on sigma that shows soft assignments hardening into K-means' labels.
 
     X : array of shape (N, 2)

@@ -11,7 +11,7 @@ the base components give it.
     explorer = spike_explorer(x, index=0)   # a slider on sigma, log scale
     explorer = spike_explorer(x, 0, base=fit(x, 2).params)  # spike added to a fit
     explorer                                # shows it (last line of a cell)
-    explorer.slider.value = 1e-4            # drive it from code
+    explorer.show(1e-4)                     # drive it from code
 
 Like :mod:`gmmlib.widgets`, the figure is drawn with matplotlib's Agg renderer
 and shown as a PNG in an ``ipywidgets.Image``, whatever the notebook's backend.
@@ -20,7 +20,6 @@ This module imports ipywidgets; ``import gmmlib`` does not import it.
 
 from __future__ import annotations
 
-import io
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -96,8 +95,9 @@ class SpikeExplorer(SigmaSliderWidget):
 
     Attributes (its interface, also for driving it from code)
     ----------
-    slider : ipywidgets.FloatLogSlider
-        The spike's standard deviation sigma.
+    slider : ipywidgets.SelectionSlider
+        The spike's standard deviation sigma, over round values spaced evenly
+        on a log scale (``sigmas``); ``show(sigma)`` picks the nearest.
     readout : ipywidgets.HTML
         sigma, the log-likelihood, and the term of the point under the spike.
     figure : matplotlib.figure.Figure
@@ -106,7 +106,7 @@ class SpikeExplorer(SigmaSliderWidget):
         away from the spike). Right: the log-likelihood against sigma, with the
         current sigma marked.
     image : ipywidgets.Image
-        The figure as shown.
+        The frame on screen.
     lines : list of matplotlib Line2D
         The weighted density of each component, the spike last.
     """
@@ -170,8 +170,9 @@ class SpikeExplorer(SigmaSliderWidget):
         self.figure.canvas.draw()
         self.figure.set_layout_engine("none")
 
-        self._start_controls(sigma, min_exponent, max_exponent, step=0.05,
-                             readout_format=".1e")
+        self._start_controls(sigma, min_exponent, max_exponent, per_decade=5,
+                             dynamic=[*self.lines, self.mixture, self.marker],
+                             label="spike explorer: the log-likelihood as the spike narrows")
 
     # -- what is on screen --------------------------------------------------------
 
@@ -187,8 +188,8 @@ class SpikeExplorer(SigmaSliderWidget):
                                             self.base)
         return float(total[0]), float(term[0])
 
-    def _show(self):
-        sigma, params = self.sigma, self.params
+    def _draw_sigma(self, sigma):
+        params = spike_params(self.x, self.index, sigma, self.weight, self.base)
         # The grid holds the spike's neighbourhood at its own scale, so the
         # spike is drawn at its true height however narrow it is.
         x_j = self.x[self.index]
@@ -197,15 +198,12 @@ class SpikeExplorer(SigmaSliderWidget):
         for line, d in zip(self.lines, dens):
             line.set_data(grid, np.maximum(d, 1e-300))  # no log of 0 on the log axis
         self.mixture.set_data(grid, dens.sum(axis=0))
-        total, term = self.log_likelihoods
+        total, term = (float(v[0]) for v in spike_log_likelihoods(
+            self.x, self.index, [sigma], self.weight, self.base))
         self.marker.set_data([sigma], [total])
-        self.readout.value = (
-            f"<span style='font-size:1.1em'>σ = <b>{sigma:.2e}</b> &middot; "
-            f"log-likelihood <b>{total:.3f}</b> &middot; term of the point under the "
-            f"spike {term:.3f} &middot; other points {total - term:.3f}</span>")
-        out = io.BytesIO()
-        self.figure.savefig(out, format="png")
-        self.image.value = out.getvalue()
+        return (f"<span style='font-size:1.1em'>σ = <b>{sigma:.2e}</b> &middot; "
+                f"log-likelihood <b>{total:.3f}</b> &middot; term of the point under the "
+                f"spike {term:.3f} &middot; other points {total - term:.3f}</span>")
 
 
 def spike_explorer(x, index, *, weight=0.05, base=None, sigma=1.0, min_exponent=-8,

@@ -5,16 +5,26 @@
     stepper                           # shows it (last line of a cell)
     stepper.slider.value = 7          # drive it from code, e.g. on a projector
 
-The figure is drawn with matplotlib's Agg renderer and shown as a PNG in an
-``ipywidgets.Image``, whatever the notebook's matplotlib backend is. The parts
+Every frame is drawn when the widget is built (matplotlib's Agg renderer,
+whatever the notebook's backend), as a small palette PNG. The browser then
+switches frames itself: the slider is linked to the frames on the client side
+(``jslink``), so a move never waits for the kernel. The parts of the figure
 that never change (axes, histogram, log-likelihood curve) are drawn once; a
-slider change redraws only the points, the components and the marker.
+frame redraws only the artists that move.
+
+The same frames also travel as a self-contained HTML player (``text/html``: a
+range input and a few lines of inline JavaScript, no external script), which
+exported HTML pages and the course website show without a kernel, and as a
+PNG of the first frame for viewers that run no JavaScript (GitHub).
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import io
+import json
+import math
 
 import ipywidgets as widgets
 import numpy as np
@@ -28,43 +38,293 @@ from gmmlib.em import SingularityError, fit
 from gmmlib.lloyd import kmeans
 from gmmlib.steps import HalfSteps, KMeansHalfSteps, ObjectivePanel, filmstrip, make_scene
 
-__all__ = ["Stepper", "EMStepper", "em_stepper", "KMeansStepper", "kmeans_stepper",
-           "ImageFallback"]
+__all__ = ["FramePlayer", "Stepper", "EMStepper", "em_stepper", "KMeansStepper",
+           "kmeans_stepper", "bound_stepper", "preferred_values"]
+
+PALETTE_COLORS = 96  # colours of a frame's palette PNG: plots need few, blends need some
 
 
-class ImageFallback:
-    """Mixin for a widget that shows its picture in ``self.image`` (an ipywidgets.Image).
+def encode_frame(canvas):
+    """The canvas's current pixels as a palette PNG (a quarter of an RGBA PNG's size)."""
+    w, h = canvas.get_width_height(physical=True)
+    rgb = PILImage.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = rgb.convert("RGB").quantize(PALETTE_COLORS, method=PILImage.Quantize.FASTOCTREE,
+                                        dither=PILImage.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="png", compress_level=6)
+    return out.getvalue()
 
-    Besides the live widget, its display offers the current picture as a PNG,
-    which front ends without the widget manager (GitHub, exported HTML) show.
+
+class BlitFigure:
+    """A figure whose static parts are drawn once; frames redraw only ``dynamic`` artists.
+
+    figure : a matplotlib Figure with an Agg canvas, already laid out
+    dynamic : the artists that change from frame to frame
     """
+
+    def __init__(self, figure, dynamic):
+        self.figure = figure
+        self.dynamic = list(dynamic)
+        self._background = None
+        self._size = None
+        self._capturing = False
+        figure.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def _on_draw(self, event):
+        # Someone drew the whole figure (e.g. displayed it): what is static may
+        # have changed, so the background is captured again before the next frame.
+        if not self._capturing:
+            self._background = None
+
+    def _capture_background(self):
+        self._capturing = True
+        try:
+            for artist in self.dynamic:
+                artist.set_visible(False)
+            self.figure.canvas.draw()
+            self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        finally:
+            for artist in self.dynamic:
+                artist.set_visible(True)
+            self._capturing = False
+
+    def render(self):
+        """The figure as it stands, as palette PNG bytes."""
+        canvas = self.figure.canvas
+        size = canvas.get_width_height(physical=True)
+        if self._background is None or size != self._size:
+            self._capture_background()
+            self._size = size
+        canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            self.figure.draw_artist(artist)
+        return encode_frame(canvas)
+
+
+def preferred_values(min_exponent, max_exponent, per_decade):
+    """Round numbers spaced evenly on a log scale: 10**(k / per_decade) to two
+    significant digits (per_decade=5: 1, 1.6, 2.5, 4, 6.3, 10, ...), for k
+    from min_exponent * per_decade to max_exponent * per_decade."""
+    first = math.ceil(min_exponent * per_decade - 1e-9)
+    last = math.floor(max_exponent * per_decade + 1e-9)
+    return [float(f"{10.0 ** (k / per_decade):.2g}") for k in range(first, last + 1)]
+
+
+_PLAYER_SCRIPT = """
+(function () {
+  var root = document.currentScript.parentNode;
+  var data = JSON.parse(root.querySelector("script.gmmlib-frames").textContent);
+  var img = root.querySelector("img.gmmlib-static-frame");
+  var range = root.querySelector("input.gmmlib-range");
+  var readout = root.querySelector(".gmmlib-static-readout");
+  var play = root.querySelector("button.gmmlib-play");
+  var timer = null;
+  function show(i) {
+    i = Math.max(0, Math.min(data.frames.length - 1, i));
+    range.value = i;
+    img.src = "data:image/png;base64," + data.frames[i];
+    readout.innerHTML = data.readouts[i];
+  }
+  function stop() { clearInterval(timer); timer = null; play.textContent = "play"; }
+  range.addEventListener("input", function () { show(+range.value); });
+  root.querySelector("button.gmmlib-back").addEventListener("click", function () { show(+range.value - 1); });
+  root.querySelector("button.gmmlib-next").addEventListener("click", function () { show(+range.value + 1); });
+  play.addEventListener("click", function () {
+    if (timer) { stop(); return; }
+    if (+range.value >= data.frames.length - 1) { show(0); }
+    play.textContent = "pause";
+    timer = setInterval(function () {
+      if (+range.value >= data.frames.length - 1) { stop(); } else { show(+range.value + 1); }
+    }, data.interval);
+  });
+  root.querySelector(".gmmlib-static-controls").style.display = "flex";
+})();
+"""
+
+
+def player_html(frames, readouts, value, *, width, label, interval):
+    """A self-contained HTML player of PNG frames: the picture of frame ``value``
+    (all a viewer without JavaScript shows), and a range input, buttons and a
+    readout that the inline script reveals and drives."""
+    data = {"frames": [base64.b64encode(f).decode("ascii") for f in frames],
+            "readouts": list(readouts), "interval": int(interval)}
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    last = len(frames) - 1
+    return (
+        f'<div class="gmmlib-static-player">'
+        f'<div class="gmmlib-static-controls" style="display:none;flex-wrap:wrap;'
+        f'align-items:center;gap:6px;font-family:sans-serif;margin-bottom:4px">'
+        f'<button type="button" class="gmmlib-play">play</button>'
+        f'<button type="button" class="gmmlib-back" title="previous">&#9664;</button>'
+        f'<input type="range" class="gmmlib-range" min="0" max="{last}" step="1" '
+        f'value="{value}" aria-label="{html.escape(label)}" style="width:420px">'
+        f'<button type="button" class="gmmlib-next" title="next">&#9654;</button>'
+        f'<span class="gmmlib-static-readout">{readouts[value]}</span></div>'
+        f'<img class="gmmlib-static-frame" alt="{html.escape(label)}" width="{width}" '
+        f'style="max-width:100%;height:auto" '
+        f'src="data:image/png;base64,{data["frames"][value]}">'
+        f'<script type="application/json" class="gmmlib-frames">{payload}</script>'
+        f"<script>{_PLAYER_SCRIPT}</script></div>"
+    )
+
+
+class FramePlayer(widgets.VBox):
+    """A figure behind a slider, every frame rendered ahead and switched in the browser.
+
+    Subclasses build ``self.figure`` (laid out, an Agg canvas), then call
+    ``_start_player`` with the slider, the artists that move, and ``_draw(i)``,
+    which sets those artists for frame i and returns frame i's readout (HTML).
+
+    Attributes (the interface, also for driving it from code)
+    ----------
+    slider : the slider; setting ``slider.value`` shows that frame
+    play : ipywidgets.Play, steps the slider forward by itself
+    frame : int, the number of the frame on screen
+    frames : list of bytes, every frame as a PNG
+    image : the ipywidgets.Image of the frame on screen (``image.value``: its PNG)
+    readout : the ipywidgets.HTML readout of the frame on screen
+    figure : the matplotlib figure, its artists set for the frame on screen
+    """
+
+    def _start_player(self, slider, dynamic, *, link, interval, note="", label=""):
+        self.slider = slider
+        self._link = link                       # "value" (IntSlider) or "index" (SelectionSlider)
+        self._label = label
+        self._interval = interval
+        blit = self._blit = BlitFigure(self.figure, dynamic)
+        n = self._n_frames()
+        self.frames, self.readouts = [], []
+        for i in range(n):
+            self.readouts.append(self._draw(i))
+            self.frames.append(blit.render())
+        self._width = self.figure.canvas.get_width_height(physical=True)[0]
+        start = self.frame
+        image_layout = dict(width=f"{self._width}px", max_width="100%", height="auto")
+        self._images = [widgets.Image(value=png, format="png",
+                                      layout=widgets.Layout(**image_layout))
+                        for png in self.frames]
+        self._readouts = [widgets.HTML(r) for r in self.readouts]
+        self._frame_stack = widgets.Stack(self._images, selected_index=start)
+        self._frame_stack.add_class("gmmlib-frames")
+        self._readout_stack = widgets.Stack(self._readouts, selected_index=start)
+        self._readout_stack.add_class("gmmlib-readout")
+        self.play = widgets.Play(value=start, min=0, max=n - 1, step=1, interval=interval,
+                                 description="play")
+        # Client-side links: the browser switches frames without the kernel.
+        self._links = [
+            widgets.jslink((self.play, "value"), (self.slider, link)),
+            widgets.jslink((self.slider, link), (self._frame_stack, "selected_index")),
+            widgets.jslink((self.slider, link), (self._readout_stack, "selected_index")),
+        ]
+        self.slider.add_class("gmmlib-slider")
+        self._back = widgets.Button(description="◀", tooltip="previous",
+                                    layout=widgets.Layout(width="44px"))
+        self._next = widgets.Button(description="▶", tooltip="next",
+                                    layout=widgets.Layout(width="44px"))
+        self._back.on_click(lambda _: self._nudge(-1))
+        self._next.on_click(lambda _: self._nudge(+1))
+        self.note = widgets.HTML(note)
+        controls = widgets.HBox([self.play, self._back, self.slider, self._next])
+        super().__init__([controls, self._readout_stack, self._frame_stack, self.note])
+        self.add_class("gmmlib-player")
+        self.slider.observe(self._on_slider, names=link)
+        self._draw(start)
+
+    # -- driving it ----------------------------------------------------------
+
+    @property
+    def frame(self):
+        """The number of the frame on screen."""
+        return int(getattr(self.slider, self._link))
+
+    @property
+    def image(self):
+        """The ipywidgets.Image of the frame on screen."""
+        return self._images[self.frame]
+
+    @property
+    def readout(self):
+        """The ipywidgets.HTML readout of the frame on screen."""
+        return self._readouts[self.frame]
+
+    def _nudge(self, delta):
+        n = len(self.frames)
+        setattr(self.slider, self._link, int(np.clip(self.frame + delta, 0, n - 1)))
+
+    def _on_slider(self, change):
+        # The browser has switched already; keep the kernel's side in step (the
+        # stacks, the play button and the figure), e.g. when driven from code.
+        i = self.frame
+        self._frame_stack.selected_index = i
+        self._readout_stack.selected_index = i
+        self.play.value = i
+        self._draw(i)
+
+    # -- without a kernel --------------------------------------------------------
+
+    def save_gif(self, path, frames=None, *, interval=None, hold_last=2000):
+        """Write the frames (all, or the numbers in ``frames``) as an animated GIF,
+        e.g. for slides or a README: ``interval`` ms per frame (the play
+        button's by default), the last frame held ``hold_last`` ms longer."""
+        chosen = range(len(self.frames)) if frames is None else list(frames)
+        if not chosen or not all(0 <= int(i) < len(self.frames) for i in chosen):
+            raise ValueError(f"frames must be numbers from 0 to {len(self.frames) - 1}; "
+                             f"got {frames!r}.")
+        pictures = [PILImage.open(io.BytesIO(self.frames[int(i)])) for i in chosen]
+        step = int(self._interval if interval is None else interval)
+        durations = [step] * (len(pictures) - 1) + [step + int(hold_last)]
+        pictures[0].save(path, format="gif", save_all=True, append_images=pictures[1:],
+                         duration=durations, loop=0, optimize=True)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle = dict(bundle)
-            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        if bundle is None:
+            return None
+        bundle = dict(bundle)
+        i = self.frame
+        bundle["text/html"] = player_html(self.frames, self.readouts, i, width=self._width,
+                                          label=self._label, interval=self._interval)
+        bundle["image/png"] = base64.b64encode(self.frames[i]).decode("ascii")
         return bundle
 
 
-class SigmaSliderWidget(ImageFallback, widgets.VBox):
-    """A picture driven by one log-scale slider on a standard deviation sigma.
+class SigmaSliderWidget(FramePlayer):
+    """A picture driven by one slider on a standard deviation sigma, over round
+    values spaced evenly on a log scale (see :func:`preferred_values`).
 
     Subclasses draw their figure, then call ``_start_controls``; they define
-    ``_show()``, which redraws the picture for ``self.sigma``.
+    ``_draw_sigma(sigma)``, which sets the moving artists for ``sigma`` and
+    returns the readout.
     """
 
-    def _start_controls(self, sigma, min_exponent, max_exponent, step, readout_format):
-        self.slider = widgets.FloatLogSlider(
-            value=sigma, base=10, min=min_exponent, max=max_exponent, step=step,
-            description="σ", readout_format=readout_format, continuous_update=True,
-            layout=widgets.Layout(width="480px"))
-        self.readout = widgets.HTML()
-        self.image = widgets.Image(format="png",
-                                   layout=widgets.Layout(max_width="100%", height="auto"))
-        super().__init__([self.slider, self.readout, self.image])
-        self.slider.observe(lambda change: self._show(), names="value")
-        self._show()
+    def _start_controls(self, sigma, min_exponent, max_exponent, per_decade, dynamic,
+                        label):
+        self.sigmas = preferred_values(min_exponent, max_exponent, per_decade)
+        if not self.sigmas:
+            raise ValueError(f"no sigma between 10**{min_exponent} and 10**{max_exponent}: "
+                             "give a wider range of exponents.")
+        start = self._nearest(sigma)
+        options = [(f"{s:.2g}", s) for s in self.sigmas]
+        slider = widgets.SelectionSlider(options=options, value=start, description="σ",
+                                         continuous_update=True,
+                                         layout=widgets.Layout(width="480px"))
+        self._start_player(slider, dynamic, link="index", interval=400, label=label)
+
+    def _nearest(self, sigma):
+        logs = np.log10(self.sigmas)
+        return self.sigmas[int(np.argmin(np.abs(logs - np.log10(float(sigma)))))]
+
+    def _n_frames(self):
+        return len(self.sigmas)
+
+    def _draw(self, i):
+        return self._draw_sigma(self.sigmas[i])
+
+    def show(self, sigma):
+        """Show the slider's value nearest to ``sigma`` (on a log scale)."""
+        if not (np.isfinite(sigma) and sigma > 0):
+            raise ValueError(f"sigma must be a positive number; got {sigma!r}.")
+        self.slider.value = self._nearest(sigma)
 
     @property
     def sigma(self):
@@ -88,7 +348,7 @@ def _panel_layout(X, height=4.3):
     return (aspect, objective), (round(panel_height * (aspect + objective) + 1.6, 1), height)
 
 
-class Stepper(ImageFallback, widgets.VBox):
+class Stepper(FramePlayer):
     """A figure of an algorithm at one half-step, with a slider, a play button and a readout.
 
     Attributes (its interface, also for driving it from code)
@@ -100,6 +360,7 @@ class Stepper(ImageFallback, widgets.VBox):
         Steps the slider forward by itself.
     figure : matplotlib.figure.Figure
         The figure being shown (its artists reflect the current half-step).
+    frames : list of bytes, the PNG of every half-step
     result : the fit being shown
     steps : HalfSteps
         What each half-step shows.
@@ -120,99 +381,29 @@ class Stepper(ImageFallback, widgets.VBox):
         # Lay the figure out once, then freeze it: frames only redraw artists in place.
         self.figure.canvas.draw()
         self.figure.set_layout_engine("none")
-        self._dynamic = [*self._scene.dynamic, *self._ll.dynamic, self._title]
-        self._background = None
-        self._size = None
-        self._frames = {}  # half-step -> PNG bytes, valid for the current background
-        self._capturing = False
-        self.figure.canvas.mpl_connect("draw_event", self._on_draw)
-
-        self.slider = widgets.IntSlider(value=0, min=0, max=last, step=1,
-                                        description="half-step",
-                                        continuous_update=True,
-                                        layout=widgets.Layout(width="420px"))
-        self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval,
-                                 description="play")
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self._back = widgets.Button(description="◀", tooltip="previous half-step",
-                                    layout=widgets.Layout(width="44px"))
-        self._next = widgets.Button(description="▶", tooltip="next half-step",
-                                    layout=widgets.Layout(width="44px"))
-        self._back.on_click(lambda _: self._nudge(-1))
-        self._next.on_click(lambda _: self._nudge(+1))
-        self.readout = widgets.HTML()
-        self.image = widgets.Image(format="png",
-                                   layout=widgets.Layout(max_width="100%", height="auto"))
-        self.note = widgets.HTML(note)
-        controls = widgets.HBox([self.play, self._back, self.slider, self._next])
-        super().__init__([controls, self.readout, self.image, self.note])
-        self.slider.observe(self._on_slider, names="value")
-        self._show(0)
-
-    # -- driving it ----------------------------------------------------------
+        slider = widgets.IntSlider(value=0, min=0, max=last, step=1, description="half-step",
+                                   continuous_update=True, layout=widgets.Layout(width="420px"))
+        self._start_player(slider, [*self._scene.dynamic, *self._ll.dynamic, self._title],
+                           link="value", interval=interval, note=note,
+                           label=f"{type(self).__name__}: {last + 1} half-steps")
 
     def show(self, step):
         """Jump to a half-step (the same as setting ``slider.value``)."""
         self.slider.value = step
 
-    def _nudge(self, delta):
-        self.slider.value = int(np.clip(self.slider.value + delta, 0, self.slider.max))
+    def _n_frames(self):
+        return self.steps.n_steps
 
-    def _on_slider(self, change):
-        self._show(change["new"])
-
-    def _show(self, index):
+    def _draw(self, index):
         step = self.steps[index]
         self._scene.update(step)
         self._ll.update(step)
-        self._title.set_text(f"step {index} of {self.slider.max}: {step.label}")
+        last = self.steps.n_steps - 1
+        self._title.set_text(f"step {index} of {last}: {step.label}")
         value = self.steps.objective(step)
-        self.readout.value = (
-            f"<span style='font-size:1.1em'><b>step {index}</b> / {self.slider.max} "
-            f"&middot; {step.label} &middot; {self.steps.objective_name} "
-            f"<b>{value:.3f}</b></span>"
-        )
-        self.image.value = self._render(index)
-
-    # -- drawing ---------------------------------------------------------------
-
-    def _on_draw(self, event):
-        # Someone drew the whole figure (e.g. displayed stepper.figure): what
-        # is static may have changed, so capture the background again.
-        if not self._capturing:
-            self._background = None
-
-    def _render(self, index):
-        canvas = self.figure.canvas
-        size = canvas.get_width_height(physical=True)
-        if self._background is None or size != self._size:
-            self._capture_background()
-            self._size = size
-        png = self._frames.get(index)
-        if png is None:
-            canvas.restore_region(self._background)
-            for artist in self._dynamic:
-                self.figure.draw_artist(artist)
-            w, h = size
-            buffer = canvas.buffer_rgba()
-            out = io.BytesIO()
-            PILImage.frombuffer("RGBA", (w, h), buffer, "raw", "RGBA", 0, 1).save(
-                out, format="png", compress_level=1)
-            png = self._frames[index] = out.getvalue()
-        return png
-
-    def _capture_background(self):
-        self._capturing = True
-        try:
-            for artist in self._dynamic:
-                artist.set_visible(False)
-            self.figure.canvas.draw()
-            self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
-        finally:
-            for artist in self._dynamic:
-                artist.set_visible(True)
-            self._capturing = False
-        self._frames.clear()
+        return (f"<span style='font-size:1.1em'><b>step {index}</b> / {last} "
+                f"&middot; {step.label} &middot; {self.steps.objective_name} "
+                f"<b>{value:.3f}</b></span>")
 
     # -- reading without a kernel ------------------------------------------------
 

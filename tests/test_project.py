@@ -107,7 +107,7 @@ def test_dependency_check_names_the_missing_packages():
     }}
     environment = {"dependencies": [
         "python=3.11", "pip", "numpy >=2.0", "scikit-learn=1.5", "pytest", "seaborn",
-        {"pip": ["-e .", "pandas==2.2"]},
+        {"pip": ["-e .", "pandas==2.2", "sphinx"]},
     ]}
     assert dependency_mismatch(pyproject, environment) == "missing from pyproject.toml: ['seaborn']"
     environment["dependencies"].remove("pytest")
@@ -270,7 +270,7 @@ def test_makefile_installs_the_pinned_pip_first():
     pins = (ROOT / "constraints.txt").read_text().splitlines()
     assert any(line.startswith("pip==") for line in pins)
     assert "-c constraints.txt pip\n" in makefile
-    assert makefile.index("-c constraints.txt pip\n") < makefile.index('-e ".[notebooks,test]"')
+    assert makefile.index("-c constraints.txt pip\n") < makefile.index('-e ".[$(EXTRAS)]"')
 
 
 # ---------------------------------------------------------------------------

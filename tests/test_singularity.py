@@ -147,3 +147,19 @@ def test_importing_gmmlib_does_not_import_the_widgets():
     code = "import sys, gmmlib; print('ipywidgets' in sys.modules, 'gmmlib.singularity' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_explorer_snaps_to_its_round_values_and_renders_them_ahead(explorer):
+    """The slider runs over round sigmas, 5 a decade; show() picks the nearest
+    on a log scale, and every value's frame exists before the slider moves."""
+    assert explorer.sigmas[:3] == [1e-8, 1.6e-8, 2.5e-8] and explorer.sigmas[-1] == 1.0
+    assert len(explorer.frames) == len(explorer.sigmas) == 41
+    explorer.show(3.3e-3)
+    assert explorer.sigma == 4e-3
+    assert explorer.image.value == explorer.frames[explorer.sigmas.index(4e-3)]
+    assert "4.00e-03" in explorer.readout.value
+    for bad in (0, -1e-3, float("nan")):
+        with pytest.raises(ValueError, match="positive"):
+            explorer.show(bad)
+    page = explorer._repr_mimebundle_()["text/html"]
+    assert page.count("gmmlib-static-player") == 1 and 'max="40"' in page

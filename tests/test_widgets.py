@@ -1,6 +1,9 @@
 """The EM stepper, driven from code as an instructor would drive it."""
 
+import base64
 import io
+import json
+import re
 
 import numpy as np
 import pytest
@@ -104,33 +107,58 @@ def test_readout_and_marker_follow_the_slider(stepper1):
     assert (mx[0], my[0]) == (2, ll)
 
 
-def test_revisits_give_the_same_picture(stepper1):
+def test_every_half_step_is_rendered_ahead(stepper1):
+    """All frames exist once the stepper is built; consecutive half-steps differ."""
+    assert len(stepper1.frames) == stepper1.slider.max + 1
+    pictures = [np.asarray(Image.open(io.BytesIO(f)).convert("RGB")) for f in stepper1.frames]
+    assert all(p.shape == pictures[0].shape for p in pictures)
+    assert all(not np.array_equal(a, b) for a, b in zip(pictures, pictures[1:]))
     stepper1.slider.value = 7
-    first = stepper1.image.value
-    stepper1.slider.value = 1
-    stepper1.slider.value = 7
-    assert stepper1.image.value == first
+    assert stepper1.image.value == stepper1.frames[7]
 
 
-def test_frames_stay_right_after_the_figure_is_drawn_elsewhere(stepper1):
-    """Saving or displaying stepper.figure must not corrupt the next frames."""
+def test_slider_switches_frames_in_the_browser(stepper1):
+    """The slider is linked on the client side to the frames and the readouts
+    (no kernel round trip), and the play button to the slider."""
+    links = {(l.source[0], l.source[1], l.target[0], l.target[1]) for l in stepper1._links}
+    assert (stepper1.slider, "value", stepper1._frame_stack, "selected_index") in links
+    assert (stepper1.slider, "value", stepper1._readout_stack, "selected_index") in links
+    assert (stepper1.play, "value", stepper1.slider, "value") in links
+    assert all(l._model_name == "LinkModel" for l in stepper1._links)  # jslink, not link
+    assert list(stepper1._frame_stack.children) == stepper1._images
+    assert [i.value for i in stepper1._images] == stepper1.frames
+
+
+def test_kernel_side_follows_the_slider(stepper1):
+    """Driven from code, every part agrees: stacks, play button, readout, figure
+    (a saved widget state must not show a picture of one step and a slider at another)."""
+    stepper1.slider.value = 3
+    assert stepper1._frame_stack.selected_index == 3
+    assert stepper1._readout_stack.selected_index == 3
+    assert stepper1.play.value == 3
+    assert "step 3" in stepper1._title.get_text()
+    stepper1._next.click()
+    assert stepper1.slider.value == 4 and stepper1.play.value == 4
+    stepper1.slider.value = stepper1.slider.max
+    stepper1._next.click()
+    assert stepper1.slider.value == stepper1.slider.max
+
+
+def test_frames_are_small_palette_pngs(stepper1):
+    image = Image.open(io.BytesIO(stepper1.frames[0]))
+    assert image.mode == "P" and len(image.getpalette()) // 3 <= gmmlib.widgets.PALETTE_COLORS
+    assert max(map(len, stepper1.frames)) < 60_000
+
+
+def test_blitted_frames_survive_a_full_draw_of_the_figure(stepper1):
+    """Saving or displaying stepper.figure must not corrupt later frames."""
+    from gmmlib.widgets import BlitFigure
+
     stepper1.slider.value = 9
-    before = _png(stepper1)
+    blit = BlitFigure(stepper1.figure, stepper1._blit.dynamic)
+    before = blit.render()
     stepper1.figure.savefig(io.BytesIO(), format="png", dpi=50)
-    stepper1.slider.value = 8
-    stepper1.slider.value = 9
-    assert np.array_equal(_png(stepper1), before)
-
-
-def test_frame_matches_a_full_redraw(stepper1):
-    """The fast (blitted) frame shows the same picture as drawing the whole figure."""
-    stepper1.slider.value = 10
-    fast = _png(stepper1).astype(int)
-    canvas = FigureCanvasAgg(stepper1.figure)
-    canvas.draw()
-    full = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
-    assert fast.shape == full.shape
-    assert np.mean(np.abs(fast - full) > 8) < 0.002  # antialiasing may differ at edges
+    assert blit.render() == before == stepper1.frames[9]
 
 
 def test_two_dimensional_stepper_draws_ellipses(stepper2):
@@ -172,9 +200,26 @@ def test_stepper_shows_a_collapsing_fit_up_to_the_collapse():
 
 
 def test_display_bundle_has_a_static_image(stepper1):
+    stepper1.slider.value = 2
     bundle = stepper1._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["image/png"]
+    assert base64.b64decode(bundle["image/png"]) == stepper1.frames[2]
+
+
+def test_display_bundle_has_a_player_that_needs_no_kernel(stepper1):
+    """text/html: the current frame as a picture, every frame and readout as data
+    for the inline script, and nothing loaded from elsewhere."""
+    stepper1.slider.value = 2
+    page = stepper1._repr_mimebundle_()["text/html"]
+    assert 'class="gmmlib-static-player"' in page and 'class="gmmlib-range"' in page
+    assert 'max="24"' in page and 'value="2"' in page
+    picture = re.search(r'<img class="gmmlib-static-frame"[^>]* src="data:image/png;base64,([^"]+)"', page)
+    assert base64.b64decode(picture.group(1)) == stepper1.frames[2]
+    data = json.loads(re.search(r'<script type="application/json" class="gmmlib-frames">(.*?)</script>',
+                                page).group(1))
+    assert [base64.b64decode(f) for f in data["frames"]] == stepper1.frames
+    assert data["readouts"] == stepper1.readouts and "iteration 1, E-step" in data["readouts"][1]
+    assert "http" not in page and "src=\"//" not in page
 
 
 def test_filmstrip_draws_the_chosen_steps(stepper1, x1):
@@ -185,3 +230,11 @@ def test_filmstrip_draws_the_chosen_steps(stepper1, x1):
         "step 0: start", "step 1: E-step 1", "step 2: M-step 1", "step 24: M-step 12"]
     with pytest.raises(ValueError, match="outside 0..24"):
         em_filmstrip(x1, stepper1.result, [25])
+
+
+def test_preferred_values_are_round_and_log_spaced():
+    from gmmlib.widgets import preferred_values
+
+    assert preferred_values(-1, 1, 5) == [0.1, 0.16, 0.25, 0.4, 0.63, 1.0, 1.6, 2.5, 4.0, 6.3, 10.0]
+    assert preferred_values(-1.5, -1, 10) == [0.032, 0.04, 0.05, 0.063, 0.079, 0.1]
+    assert 1e-4 in preferred_values(-8, 0, 5) and 0.05 in preferred_values(-1.5, 1, 10)
