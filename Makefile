@@ -45,14 +45,18 @@ lab: $(STAMP)
 	@echo
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
+# Tests and stored outputs use one BLAS thread: the same rounding on every
+# machine, and no oversubscription when Dask's workers or a kernel run beside them.
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(ONE_THREAD) $(BIN)/python -m pytest
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(ONE_THREAD) $(BIN)/python -m pytest tests
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest notebooks
+	$(ONE_THREAD) $(BIN)/python -m pytest notebooks
 
 sync: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9]*.py
@@ -67,7 +71,7 @@ define execute_lesson
 	echo "== $(1).ipynb"; \
 	$(BIN)/jupytext --to ipynb --update --quiet --output $(1).ipynb $(1).py || exit 1; \
 	$(BIN)/jupytext --set-kernel python3 --quiet $(1).ipynb || exit 1; \
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	$(ONE_THREAD) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
 		--ExecutePreprocessor.store_widget_state=False $(1).ipynb || exit 1; \
 	$(BIN)/jupytext --sync --quiet $(1).ipynb || exit 1;

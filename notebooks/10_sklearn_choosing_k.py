@@ -579,8 +579,12 @@ pd.crosstab(pd.Series(species, name="species"), pd.Series(number_two[two.predict
 #
 # ## Where next
 #
-# This is the end of the course so far; later lessons will follow. To go
-# further with the library, scikit-learn's user guide page "Gaussian mixture
+# Lesson 11, segmenting an image, puts mixtures to work on the pixels of a
+# photograph: each component becomes a segment, and BIC, asked how many
+# segments there should be, meets data that are not independent draws from a
+# mixture. It also compares the mixture with K-means colour quantisation.
+#
+# To go further with the library, scikit-learn's user guide page "Gaussian mixture
 # models" (<https://scikit-learn.org/stable/modules/mixture.html>) covers
 # both estimators, their options and the variational Bayesian mixture. For
 # data that do not fit on one machine, Apache Spark's

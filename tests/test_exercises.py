@@ -514,10 +514,12 @@ EXTRA = ["lower_bound_1d", "posterior_gap_1d", "kmeanspp_probabilities", "match_
 
 # Checkers of the applied exercises, tested the same way in tests/test_exercises_applied.py.
 APPLIED = ["log_point_terms_1d", "params_from_labels", "held_out_score"]
+IMAGES = ["segment", "bic_full"]  # tested in tests/test_exercises_images.py
+SCALE = []  # lesson 12: tests/test_exercises_scale.py
 
 
 def test_every_exercise_has_a_checker():
-    assert sorted(EXERCISES) == sorted(REQUIRED + EXTRA + APPLIED)
+    assert sorted(EXERCISES) == sorted(REQUIRED + EXTRA + APPLIED + IMAGES + SCALE)
     assert sorted(CORRECT) == sorted(REQUIRED + EXTRA)
     for name, checker in EXERCISES.items():
         assert checker.__name__ == f"check_{name}"

@@ -53,6 +53,7 @@ from gmmlib.exercises.em_1d import (check_em_iteration_1d, check_log_likelihood_
 from gmmlib.exercises.em_nd import (check_ellipse_axes, check_gaussian_log_density,
                                     check_kmeanspp_probabilities, check_m_step,
                                     check_match_by_means)
+from gmmlib.exercises.images import check_bic_full, check_segment
 from gmmlib.exercises.kmeans import check_kmeans_assign, check_kmeans_update, check_soft_assign
 from gmmlib.exercises.model_choice import check_bic, check_n_parameters, check_total_log_likelihood
 from gmmlib.exercises.singularities import (check_map_variance_1d, check_regularised_variance_1d,
@@ -77,6 +78,8 @@ EXERCISES = {
         check_kmeans_assign, check_kmeans_update, check_soft_assign, check_params_from_labels,
         # Choosing K and scikit-learn
         check_n_parameters, check_bic, check_total_log_likelihood, check_held_out_score,
+        # Image segmentation
+        check_segment, check_bic_full,
     )
 }
 
