@@ -24,8 +24,12 @@ from gmmlib.em import (
     predict_proba,
 )
 from gmmlib.lloyd import KMeansResult, kmeans
+from gmmlib.scale import (MinibatchResult, SufficientStatistics, fit_chunked, fit_dask,
+                          fit_minibatch, m_step_from_statistics, sufficient_statistics)
 
 __all__ = [
+    "MinibatchResult", "SufficientStatistics", "fit_chunked", "fit_dask", "fit_minibatch",
+    "m_step_from_statistics", "sufficient_statistics",
     "CovariancePrior",
     "KMeansResult",
     "aic",
