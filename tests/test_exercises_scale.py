@@ -727,3 +727,15 @@ def test_checkers_are_fast():
         check(name, func)
     per_check = (time.perf_counter() - start) / (len(REFERENCE) + len(WRONG))
     assert per_check < 0.5, per_check
+
+
+def test_a_rotated_order_is_named_in_the_order_returned():
+    """(S, T, N) instead of (N, S, T): the message names the parts in the order
+    the function returned them, and the order asked for."""
+    def rotated(X, resp):
+        n_k, s_k, t_k = sufficient_stats(X, resp)
+        return s_k, t_k, n_k
+
+    feedback = check_sufficient_stats(rotated)
+    assert feedback.mistake == "wrong_order"
+    assert "fit S_k, T_k, N_k" in feedback.message

@@ -492,8 +492,9 @@ class Check:
             for perm in itertools.permutations(range(n)):
                 if perm != tuple(range(n)) and all(_fits(got_shapes[perm[j]], shapes[j])
                                                    for j in range(n)):
-                    order = ", ".join(parts[perm[j]].short or parts[perm[j]].name
-                                      for j in range(n))
+                    # Output i holds part j where perm[j] == i: name them in output order.
+                    held = {perm[j]: parts[j] for j in range(n)}
+                    order = ", ".join(held[i].short or held[i].name for i in range(n))
                     self.fail("wrong_order",
                               f"your function returns its values in another order "
                               f"{self.in_case(number, case)}: the shapes {got_shapes} fit "
