@@ -251,6 +251,10 @@ def bf_other(ll, K, D, n):
     return -2 * ll + _p(K, D) * np.log(n) + 1.0
 
 
+def bf_log_n_plus_1(ll, K, D, n):
+    return -2 * ll + _p(K, D) * np.log(n + 1)
+
+
 WRONG = [
     ("segment", seg_argmin, "farthest"),
     ("segment", seg_from_one, "off_by_one"),
@@ -282,6 +286,7 @@ WRONG = [
     ("bic_full", bf_no_covariances, "wrong_count"),
     ("bic_full", bf_count, "wrong_type"),
     ("bic_full", bf_other, "other"),
+    ("bic_full", bf_log_n_plus_1, "other"),
 ]
 
 
@@ -344,6 +349,27 @@ def test_messages_say_where():
     bic = check("bic_full", bf_no_means).message
     assert "in case 1 (K = 4 components in D = 2, N = 500 points)" in bic
     assert "p = (K − 1) + K D + K D(D+1)/2" in bic
+
+
+def test_a_near_miss_shows_enough_digits_to_differ():
+    """log(N + 1) for log N moves case 1's BIC by 0.046: both values are shown with the
+    decimals that make the difference visible, and the difference itself."""
+    message = check("bic_full", bf_log_n_plus_1).message
+    assert "but close to it" in message and "in case 1 (" in message
+    assert "expected 2611.936, got 2611.982, a difference of 0.046" in message
+    rounded = check("bic_full", lambda ll, K, D, n: round(bic_full(ll, K, D, n))).message
+    assert "expected 2611.936, got 2612.000" in rounded
+
+
+def test_a_near_miss_does_not_hide_a_classic_mistake():
+    """In case 2 (BIC about −170 930) counting K weights moves the BIC by only 0.006 %,
+    within the near-miss range: it is still named as the miscount it is."""
+    def k_weights_in_3d(ll, K, D, n):
+        return bf_k_weights(ll, K, D, n) if D == 3 else bic_full(ll, K, D, n)
+
+    feedback = check("bic_full", k_weights_in_3d)
+    assert feedback.mistake == "wrong_count" and "in case 2 (" in feedback.message, feedback
+    assert "you counted K weights" in feedback.message
 
 
 def test_miscounts_that_coincide_are_named_together():

@@ -251,6 +251,25 @@ _BIC_CASES = (
 )
 
 
+def _near_miss(check, number, case, got, expected, mistakes):
+    """Stop on a BIC within 0.1 % of the right one that no classic mistake gives,
+    with both shown to enough decimals for the difference to show (expected
+    2611.940, got 2611.983; not 2611.9 and 2612)."""
+    got, expected = float(got), float(expected)
+    if not np.isfinite(got) or close(got, expected) or abs(got - expected) > 1e-3 * abs(expected):
+        return
+    if any(close(got, m.value) for m in mistakes):
+        return
+    diff = abs(got - expected)
+    decimals = max(1, 1 - int(np.floor(np.log10(diff))))
+    check.fail("other", f"this is not what the formula gives, and not one of the classic "
+                        f"mistakes this checker knows, but close to it: "
+                        f"{check.in_case(number, case)}: expected {expected:.{decimals}f}, got "
+                        f"{got:.{decimals}f}, a difference of {diff:.2g}. So small a difference "
+                        f"comes from one slightly different number, e.g. log(N + 1) for log N or a rounded value: "
+                        f"compare each term with the formula, {check.formula}.")
+
+
 @checker("bic_full")
 def check_bic_full(func):
     """Check bic_full(log_likelihood, n_components, n_features, n_samples) -> float.
@@ -270,6 +289,7 @@ def check_bic_full(func):
         expected = np.asarray(-2 * ll + _count(K, D) * np.log(n))
         out = check.run(number, case)
         got = check.scalar(number, case, out, part)
+        _near_miss(check, number, case, got, expected, _bic_mistakes(ll, K, D, n))
 
         def count_only(got, expected, K=K, D=D):
             for value in {_count(K, D), *(c for c, _, _ in _count_mistakes(K, D) if c)}:
