@@ -603,7 +603,7 @@ pd.DataFrame({"squared colour error per pixel": quant_error,
 #
 # ## Where next
 #
-# Lesson 12, EM at scale, fits all 273 280 pixels of the photograph. The
+# Lesson 12, EM at scale, fits all 273 280 pixels of scikit-learn's other photograph. The
 # M-step needs the data only through sums over the points,
 # $N_k = \sum_i r_{ik}$, $\sum_i r_{ik} x_i$ and $\sum_i r_{ik} x_i x_i^\top$,
 # the **sufficient statistics**, and sums can be computed chunk by chunk,
