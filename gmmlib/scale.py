@@ -23,28 +23,39 @@ log-likelihood, a sum too) need to travel:
 - :func:`fit_chunked` runs EM over chunks read afresh at every iteration
   (from files, a database, a generator function);
 - :func:`fit_dask` runs it on a ``dask.array``, on the workers of a Dask cluster;
+  :func:`local_cluster` starts a small one on this machine;
 - :func:`fit_minibatch` runs stepwise EM (Cappé and Moulines, 2009), which
   updates the parameters after every small batch.
 
 Why the shift c: about the origin, Sigma_k = T_k / N_k - mu_k mu_k^T
 subtracts two numbers of the size |mu_k|^2 to get one of the size of the
-spread. For data around 1e6 with unit spread that is 1e12 - 1e12, and
-float64 (16 digits) leaves about 4 correct digits of the covariance.
-About a point c near the data (the mean of the first chunk), the two terms
-are of the size |mu_k - c|^2, and the relative error is a few rounding
-errors times (|mu_k - c| / spread)^2: nothing to worry about for clusters a
-few spreads apart. (gmmlib.fit, with all the data at hand, sums around the
-new means themselves and has not even that.) A variance below 32 rounding
-errors of T_k / N_k is zero to working precision, and the component counts
-as collapsed. The shift is stored with the statistics.
+spread, so the rounding errors of T_k / N_k land in full on Sigma_k. T_k is
+a sum of N terms of the size |x|^2; every addition rounds the running sum
+by up to u = 1.1e-16 of its size, and over N additions these roundings
+build up to about sqrt(N) u |x|^2 in T_k / N_k (N u |x|^2 at worst).
+For the 273,280 pixels of a photograph moved to around 1e6 (|x|^2 about
+1e12) that is about 0.05, as large as their variances of 0.03 to 0.1.
+Added one by one (np.einsum's order), the covariances about the origin
+have no correct digit left (a relative error of about 1) and two of three
+are not even positive definite; the blocked matrix products of BLAS round
+less often, and still leave an error of a few per cent. About a point c near
+the data (the mean of the first chunk), the two terms are of the size
+|mu_k - c|^2 + spread^2, and the same photograph keeps its covariances to
+about 1e-10; for clusters a few spreads apart, nothing to worry about.
+(gmmlib.fit, with all the data at hand, sums around the new means
+themselves.) A variance below 32 rounding errors of T_k / N_k is zero to
+working precision, and the component counts as collapsed. The shift is
+stored with the statistics.
 
-``dask`` is imported only inside :func:`fit_dask`, so ``import gmmlib.scale``
-needs only numpy.
+``dask`` is imported only inside :func:`fit_dask` and :func:`local_cluster`,
+so ``import gmmlib.scale`` needs only numpy.
 """
 
 from __future__ import annotations
 
 import collections.abc
+import contextlib
+import logging
 import numbers
 from dataclasses import dataclass, field
 
@@ -83,6 +94,7 @@ __all__ = [
     "m_step_from_statistics",
     "fit_chunked",
     "fit_dask",
+    "local_cluster",
     "fit_minibatch",
 ]
 
@@ -201,7 +213,7 @@ class SufficientStatistics:
     def scale(self, factor):
         """Every sum (n, counts, sums, outer, log_likelihood) times factor >= 0.
 
-        ``stats.scale(1 / stats.n)`` gives averages per point; the parameters
+        ``stats.scale(1 / stats.n)`` gives averages over the points; the parameters
         from scaled statistics are the same, since every formula divides by N_k.
         """
         if isinstance(factor, (bool, np.bool_)) or not isinstance(factor, numbers.Real) \
@@ -573,12 +585,10 @@ def fit_dask(X, n_components, *, init, client=None, max_iter=100, tol=1e-6, reg_
     -------
     FitResult
 
-    A cluster on one machine, and the same on a real one::
+    A cluster on one machine (see :func:`local_cluster`), and the same on a real one::
 
-        from distributed import Client, LocalCluster
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1)
-        client = Client(cluster)
-        result = fit_dask(X, 3, init=start, client=client)
+        with local_cluster(n_workers=2) as client:
+            result = fit_dask(X, 3, init=start, client=client)
 
     On a real cluster only the scheduler's address changes:
     ``client = Client("tcp://host:8786")``. The workers need gmmlib installed.
@@ -660,6 +670,58 @@ def fit_dask(X, n_components, *, init, client=None, max_iter=100, tol=1e-6, reg_
                            reg_covar=reg_covar, prior=prior)
 
 
+def _quiet_worker():
+    """On a worker: log only critical errors of distributed."""
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
+def local_cluster(n_workers=2):
+    """A Dask cluster on this machine, for trying fit_dask: a context manager.
+
+    ``with local_cluster(2) as client:`` starts a scheduler and ``n_workers``
+    worker processes with one thread each (``distributed.LocalCluster``),
+    waits until every worker has joined, and yields a ``distributed.Client``
+    connected to them. On leaving the block the client and the cluster are
+    closed, the workers stopped.
+
+    The cluster is quiet: the scheduler, the workers and their nannies log
+    only critical errors while it runs (a worker stopped in the middle of its
+    regular heartbeat to the scheduler logs a harmless error, at random
+    moments, which would otherwise print into a notebook). Its dashboard, if
+    bokeh is installed, listens on any free port: ``client.dashboard_link``.
+
+    Parameters
+    ----------
+    n_workers : int >= 1
+
+    Returns
+    -------
+    A context manager yielding a distributed.Client.
+
+    On a real cluster use ``distributed.Client("tcp://host:8786")`` instead.
+    """
+    n_workers = check_int("n_workers", n_workers, minimum=1)
+    return _local_cluster(n_workers)
+
+
+@contextlib.contextmanager
+def _local_cluster(n_workers):
+    from distributed import Client, LocalCluster
+
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # the scheduler and the nannies, in this process
+    try:
+        with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                          dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
+                Client(cluster) as client:
+            client.wait_for_workers(n_workers)
+            client.run(_quiet_worker)
+            yield client
+    finally:
+        logger.setLevel(level)
+
+
 # ---------------------------------------------------------------------------
 # Mini-batch (stepwise) EM
 
@@ -694,7 +756,7 @@ class MinibatchResult:
 
 
 def _expected_statistics(params, shift):
-    """The statistics per point that params expect of their own data:
+    """The statistics, averaged over the points, that params expect of their own data:
     N_k = pi_k, S_k = pi_k (mu_k - c), T_k = pi_k (Sigma_k + (mu_k - c)(mu_k - c)^T),
     so the M-step from them gives params back (with reg_covar added)."""
     w = params.weights
@@ -747,7 +809,7 @@ def fit_minibatch(X, n_components, *, init="kmeans++", batch_size=1000, n_epochs
                   reg_covar=1e-6, seed=0, evaluations_per_epoch=1):
     """Stepwise EM (Cappé and Moulines, 2009): an M-step after every small batch.
 
-    The statistics per point s are a running average: after the E-step on
+    The statistics averaged over the points, s, are a running average: after the E-step on
     batch t,
 
         s <- (1 - gamma_t) s + gamma_t * stats(batch) / |batch|,

@@ -1,46 +1,37 @@
 # %% [markdown]
-# # Lesson 12: EM at scale: chunks, a cluster and mini-batches
+# # Lesson 12: EM at scale: sufficient statistics, chunks and a cluster
 #
 # **What you will do.** Fit a mixture to every pixel of a full-size
-# photograph in three ways that never need all the points at once: chunk by
-# chunk from a file on disk, on a Dask cluster of worker processes, and by
-# mini-batches that update the parameters many times per pass. The first two
-# give exactly the fit of EM in memory; you will see what the third trades
-# for its speed. Three exercises check your own code: the sufficient
-# statistics of a chunk, the M-step from them, and one update of mini-batch EM.
+# photograph in two ways that never need all the points at once: chunk by
+# chunk from a file on disk, and on a Dask cluster of worker processes. Both
+# give the fit of EM in memory, to rounding. Two exercises check your own
+# code: the sufficient statistics of a chunk, and the M-step from them.
 #
 # **What you will learn.**
 # - that the M-step needs the data only through three sums per component, the *sufficient statistics*;
-# - how EM runs out of core, one pass over the chunks per iteration, with the same iterates as in memory;
+# - why those sums are taken about a point near the data, and what goes wrong about the origin;
+# - how EM runs out of core, one pass over the chunks per iteration, with the iterates of EM in memory;
 # - how much memory the data take, and how little the statistics do;
-# - how the same EM runs on a Dask cluster, and what travels between the machines;
-# - stepwise (mini-batch) EM: running statistics, the step size $\gamma_t$, and what its schedule changes.
+# - how the same EM runs on a Dask cluster, and what travels between the machines.
 #
 # **What you need.** Lessons 01-03 (the E- and M-steps, the log-likelihood,
 # EM with vectors and matrices) and lesson 11 (pixels as data). No Dask:
 # section 5 says what each call does.
 #
-# **Time.** About 50 minutes.
+# **Time.** About 35 minutes.
 
 # %%
 import tempfile
 from pathlib import Path
 
 import numpy as np
-import matplotlib.pyplot as plt
-import pandas as pd
-from matplotlib.patches import Patch
 from sklearn.datasets import load_sample_image
 
 import gmmlib
-from gmmlib.components import canonical
-from gmmlib.plotting import COMPONENT_COLORS, component_colors, use_course_style
-from gmmlib.scale import (fit_chunked, fit_dask, fit_minibatch, m_step_from_statistics,
+from gmmlib.scale import (fit_chunked, fit_dask, local_cluster, m_step_from_statistics,
                           sufficient_statistics)
 
-use_course_style()
 np.set_printoptions(precision=4, suppress=True)
-pd.set_option("display.precision", 4)
 
 
 def largest_gap(fit_a, fit_b):
@@ -219,34 +210,73 @@ print("largest difference below 1e-12:", gap < 1e-12)
 assert gap < 1e-12
 
 # %% [markdown]
-# gmmlib has both steps in `gmmlib.scale`: `sufficient_statistics(X, params)`
-# runs the E-step and returns the sums (and the log-likelihood, a sum too);
-# `m_step_from_statistics(stats)` gives the parameters. It takes the sums
-# about a fixed point $c$ near the data, $S_k = \sum_i r_{ik}(x_i - c)$ and
-# so on, and adds $c$ back, because $T_k / N_k - \mu_k \mu_k^\top$
-# subtracts two numbers of the size of $|\mu_k|^2$ to get one of the size
-# of $\Sigma_k$. Move the pixels a million units from the origin: then
-# $T_k / N_k$ is about $10^{12}$, float64 keeps about 16 digits of it, and
-# its rounding alone, about $10^{-4}$, is no longer small next to variances
-# of 0.03 to 0.1:
+# ### Sums about a point near the data
+#
+# gmmlib has the same two steps in `gmmlib.scale`, with other arguments than
+# yours:
+#
+# | yours (the exercises) | gmmlib's |
+# |---|---|
+# | `sufficient_stats(X, resp)`: the three sums from given responsibilities | `sufficient_statistics(X, params)`: runs the E-step itself, and returns one object holding $N$, the three sums and the log-likelihood (a sum too) |
+# | `m_step_from_stats(n, counts, sums, outer)` | `m_step_from_statistics(stats)`: takes that object, adds `reg_covar` |
+#
+# And gmmlib takes its sums about a fixed point $c$ near the data (the mean
+# of the first chunk), not about the origin:
+#
+# $$S_k = \sum_i r_{ik}\,(x_i - c), \qquad
+# T_k = \sum_i r_{ik}\,(x_i - c)(x_i - c)^\top, \qquad
+# \mu_k = c + \frac{S_k}{N_k}, \qquad
+# \Sigma_k = \frac{T_k}{N_k} - \frac{S_k}{N_k}\,\frac{S_k^\top}{N_k}.$$
+#
+# Your formulas are the case $c = 0$. Why bother? The formula for
+# $\Sigma_k$ subtracts two numbers of the size of $|\mu_k - c|^2$ to get
+# one of the size of the variances, so every rounding error in $T_k / N_k$
+# lands in full on $\Sigma_k$. Move the pixels a
+# million units from the origin and take your sums about the origin: each
+# term of $T_k$ is then about $10^{12}$, and each of the 273 280 additions
+# rounds the running sum by up to $1.1 \times 10^{-16}$ of its size.
 
 # %%
-far = X + 1e6                                             # the same pixels, moved
-far_start = gmmlib.GMMParams(start.weights, start.means + 1e6, start.covariances)
-about_origin = m_step_from_stats(N, *sufficient_stats(far, resp))[2]
-about_c = m_step_from_statistics(sufficient_statistics(far, far_start), reg_covar=0).covariances
+far = X + 1e6                                          # the same pixels, moved
+counts, sums, outer = sufficient_stats(far, resp)      # your sums, about the origin
+blocked = np.stack([(resp[:, k, None] * far).T @ far for k in range(K)])   # the hint's T_k
+about_origin = m_step_from_stats(N, counts, sums, outer)[2]
 error = {name: np.abs(cov - direct.covariances).max() / np.abs(direct.covariances).max()
-         for name, cov in (("origin", about_origin), ("c", about_c))}
-print("relative error of Σ_k, sums about the origin, above 1e-6:", error["origin"] > 1e-6)
-print("relative error of Σ_k, sums about c, below 1e-9:", error["c"] < 1e-9)
-variances = np.diagonal(direct.covariances, axis1=1, axis2=2)
-assert error["origin"] > 1e-6 and error["c"] < 1e-9
-assert (round(variances.min(), 2), round(variances.max(), 1)) == (0.03, 0.1)
+         for name, cov in (("einsum", about_origin),
+                           ("matrix product", m_step_from_stats(N, counts, sums, blocked)[2]))}
+smallest = np.linalg.eigvalsh(about_origin)[:, 0]      # the smallest eigenvalue of each Σ_k
+print(f"relative error of Σ_k about the origin: {error['einsum']:.1f} with einsum, "
+      f"{error['matrix product']:.0%} with the hint's matrix product")
+print("smallest eigenvalue of each Σ_k, gmmlib.m_step:", np.linalg.eigvalsh(direct.covariances)[:, 0])
+print("smallest eigenvalue of each Σ_k, about origin: ", smallest.round(2))
+assert round(error["einsum"], 1) == 1.0 and round(error["matrix product"], 2) == 0.05
+assert np.sum(smallest < 0) == 2
 
 # %% [markdown]
-# (The responsibilities are the same: the parameters moved with the data.)
-# Your formulas are right; pixels in $[0, 1]$ are safe about either point.
-#
+# (The responsibilities are those of the pixels where they were: the
+# parameters moved with the data would give the same.) The roundings add
+# up, to about $\sqrt{N} \times 10^{-16} \times 10^{12} \approx 0.05$ in
+# $T_k / N_k$: as much as the variances themselves, 0.03 to 0.1. With the
+# solution's `einsum`, which adds the terms one by one, the relative error
+# is 1.0, that is 100%: not one digit of these covariances is right, and two
+# of the three have a negative eigenvalue, a negative variance along some
+# direction, which no covariance can have. The hint's matrix product rounds
+# less often, in blocks, and still leaves 5%. The same pixels with gmmlib's
+# sums about $c$:
+
+# %%
+far_start = gmmlib.GMMParams(start.weights, start.means + 1e6, start.covariances)
+about_c = m_step_from_statistics(sufficient_statistics(far, far_start), reg_covar=0).covariances
+error_c = np.abs(about_c - direct.covariances).max() / np.abs(direct.covariances).max()
+print("relative error of Σ_k, sums about c, below 1e-9:", error_c < 1e-9)
+variances = np.diagonal(direct.covariances, axis1=1, axis2=2)
+assert error_c < 1e-9 and (round(variances.min(), 2), round(variances.max(), 1)) == (0.03, 0.1)
+
+# %% [markdown]
+# Your formulas are right, and pixels in $[0, 1]$ are safe about either
+# point: that is why the exercises sum about the origin.
+
+# %% [markdown]
 # ## 3. EM out of core
 #
 # *Out of core*: the data stay on disk and are read a chunk at a time. We
@@ -297,10 +327,11 @@ del on_disk
 folder.cleanup()
 
 # %% [markdown]
-# The same 37 iterations, the same parameters at every one. There is one
-# pass more than iterations: the first gives the start's statistics, and
-# the pass after each M-step gives both the new parameters' log-likelihood
-# (for the stopping rule) and the statistics for the next M-step.
+# The same 37 iterations, and the same parameters at every one, to rounding
+# (within $10^{-10}$). There are 38 passes, one more than iterations: the
+# first gives the start's statistics, and the pass after each M-step gives
+# both the new parameters' log-likelihood (for the stopping rule) and the
+# statistics for the next M-step.
 
 # %% [markdown]
 # ## 4. The memory arithmetic
@@ -323,7 +354,8 @@ assert (N_big * D * 8, numbers, numbers * 8) == (24 * 10**9, 39, 312)
 # 312 bytes, from the data to the M-step (fewer still, since $T_k$ is
 # symmetric), however large $N$. The price is time: every iteration reads
 # all the data.
-#
+
+# %% [markdown]
 # ## 5. The same EM on a cluster, with Dask
 #
 # When one machine is too slow, the chunks can live on several. **Dask**
@@ -332,316 +364,65 @@ assert (N_big * D * 8, numbers, numbers * 8) == (24 * 10**9, 39, 312)
 # task where its block is. Blocks of 50 000 rows:
 
 # %%
-import logging
-
 import dask.array as da
-from distributed import Client, LocalCluster
 
 X_dask = da.from_array(X, chunks=(CHUNK, D))
 print(f"{X_dask.numblocks[0]} blocks of up to {CHUNK} rows, {X_dask.dtype}")
 assert X_dask.numblocks == (6, 1)
 
 # %% [markdown]
-# `LocalCluster` starts a scheduler and two worker processes (one thread
-# each) on this machine; a `Client` connects the notebook to them:
+# `local_cluster(n_workers=2)`, from `gmmlib.scale`, starts a small Dask
+# cluster on this machine: a scheduler and two worker processes with one
+# thread each, and a `Client` that connects the notebook to them. In a
+# `with` block it waits until both workers have joined, keeps Dask's logs
+# quiet, and closes everything at the end of the block.
+#
+# Inside, `fit_dask` runs the same EM. The points travel once, to the
+# workers: first each block is sent to a worker, which keeps it in memory.
+# After that only parameters and statistics do. Each iteration sends the
+# parameters to the workers; each of the 6 blocks computes its statistics
+# on the worker that holds it; the statistics are added in pairs, and only
+# their total, 39 numbers and the log-likelihood, comes back for the M-step.
 
 # %%
-def quiet_logs():
-    """On a worker: log only critical errors (a worker stopped in the middle of its
-    regular heartbeat to the scheduler logs a harmless error, at random)."""
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
-
-
-cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                       dashboard_address=":0")         # its web page on any free port
-client = Client(cluster)
-client.wait_for_workers(2)
-client.run(quiet_logs)                      # runs the function on every worker
-print("workers:", len(client.scheduler_info()["workers"]))
-
-# %% [markdown]
-# `fit_dask` runs the same EM. Each iteration sends the parameters to the
-# workers; each of the 6 blocks computes its statistics on the worker that
-# holds it; the statistics are added in pairs; only their 39 numbers (and
-# the log-likelihood) come back for the M-step. The points never travel.
-
-# %%
-on_dask = fit_dask(X_dask, K, init=start, client=client)
+with local_cluster(n_workers=2) as client:
+    print("workers:", len(client.scheduler_info()["workers"]))
+    on_dask = fit_dask(X_dask, K, init=start, client=client)
 print(f"Dask: {on_dask.n_iter} iterations, converged {on_dask.converged}")
 print("largest difference from EM in memory below 1e-10:", largest_gap(on_dask, in_memory) < 1e-10)
 assert on_dask.n_iter == in_memory.n_iter and largest_gap(on_dask, in_memory) < 1e-10
 
 # %% [markdown]
-# The same fit again. On a real cluster one line changes: the client
-# connects to the scheduler's address, `client = Client("tcp://scheduler:8786")`
-# (the workers need gmmlib installed, and would read their blocks from
-# shared storage, e.g. `da.from_zarr`, rather than from the notebook). We
-# close the client and the cluster:
-
-# %%
-client.close()
-cluster.close()
-
-# %% [markdown]
+# The same fit again, to rounding. On a real cluster, the client connects
+# to the scheduler's address instead, `client = Client("tcp://scheduler:8786")`
+# (`from distributed import Client`; the workers need gmmlib installed).
+# There the workers would read their blocks from shared storage (e.g.
+# `da.from_zarr`), so that the points do not even travel from the notebook.
+#
 # How fast is each? Timings vary between runs and machines, so this lesson
-# prints none: `make bench` prints the time per iteration and the peak
-# memory as $N$ grows, for gmmlib in memory, scikit-learn, chunks and Dask.
-# On one machine Dask adds the cost of sending tasks and results; it pays
-# off when the data outgrow the machine.
-#
-# ## 6. Mini-batch EM
-#
-# Chunks and clusters still make one M-step per pass over all the data: 37
-# passes above. **Stepwise EM** (online or mini-batch EM; Cappé and
-# Moulines, 2009) makes an M-step after every small batch of points. It
-# keeps **running statistics per point**
-# $s = (\bar N_k, \bar S_k, \bar T_k)$, averages instead of sums, so that
-# $\sum_k \bar N_k = 1$. At step $t$ it takes a batch $B_t$ of $|B|$ points,
-# runs the E-step on them under the current parameters, computes their
-# sums $\mathrm{stats}(B_t) = (N_k, S_k, T_k)$, and updates
-#
-# $$s \leftarrow (1 - \gamma_t)\, s + \gamma_t\, \frac{\mathrm{stats}(B_t)}{|B|},$$
-#
-# then the parameters become the M-step from $s$ (with $N = 1$). The **step
-# size** $\gamma_t \in (0, 1]$ says how much the new batch counts. Before the
-# first batch, $s$ holds what the start expects of one point:
-# $\bar N_k = \pi_k$, $\bar S_k = \pi_k \mu_k$ and
-# $\bar T_k = \pi_k (\Sigma_k + \mu_k \mu_k^\top)$, from which the M-step
-# gives the start back.
-#
-# ### Exercise 3: one stepwise update
-#
-# Write `stepwise_update(running, batch, batch_size, gamma)`: `running` is
-# the tuple $(\bar N_k, \bar S_k, \bar T_k)$ per point, `batch` the tuple of
-# a batch's sums $(N_k, S_k, T_k)$ (what `sufficient_stats` returns) over
-# `batch_size` points, and `gamma` is $\gamma_t$. Return the updated tuple,
-# of the same shapes, without changing the arrays you are given.
-# Run the check as it is first (it says *not attempted*), then fill in the function.
-
-# %%
-from gmmlib.exercises import check_stepwise_update
-
-
-def stepwise_update(running, batch, batch_size, gamma):
-    """(N_k, S_k, T_k) per point, a batch's sums (N_k, S_k, T_k), |B|, gamma_t -> the new running tuple."""
-    ...
-
-# %%
-check_stepwise_update(stepwise_update)
-
-# %% [markdown]
-# *Solution* (hidden: click the cell's collapsed bar to open it once you have tried).
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def stepwise_update(running, batch, batch_size, gamma):
-    """(N_k, S_k, T_k) per point, a batch's sums (N_k, S_k, T_k), |B|, gamma_t -> the new running tuple."""
-    return tuple((1 - gamma) * s + gamma * b / batch_size for s, b in zip(running, batch))
-
-
-check_stepwise_update(stepwise_update)
-
-# %% [markdown]
-# With your three functions, stepwise EM is a short loop: ten batches of
-# $N/10$ pixels in a random order, $\gamma_t = (t + 2)^{-0.6}$, `reg_covar`
-# added to each covariance as gmmlib does (lesson 06), and then gmmlib's
-# `fit_minibatch`, which visits the points in the same order for the same seed:
-
-# %%
-B = N // 10                                              # 27 328 pixels per batch
-order = np.random.default_rng(0).permutation(N)
-w, m, c = start.weights, start.means, start.covariances
-running = (w, w[:, None] * m, w[:, None, None] * (c + m[:, :, None] * m[:, None, :]))
-params = start
-for t in range(10):
-    batch = X[order[t * B:(t + 1) * B]]
-    running = stepwise_update(running, sufficient_stats(batch, gmmlib.e_step(batch, params)),
-                              B, (t + 2) ** -0.6)
-    weights, means, covariances = m_step_from_stats(1.0, *running)
-    params = gmmlib.GMMParams(weights, means, covariances + 1e-6 * np.eye(D))
-
-theirs = fit_minibatch(X, K, init=start, batch_size=B, n_epochs=1, step=0.6, seed=0).params
-gap = max(np.abs(a - b).max() for a, b in ((params.weights, theirs.weights),
-                                           (params.means, theirs.means),
-                                           (params.covariances, theirs.covariances)))
-print("your ten steps = fit_minibatch's, to within 1e-10:", gap < 1e-10)
-assert gap < 1e-10
-
-# %% [markdown]
-# ### The step size
-#
-# Why should stepwise EM converge? $\mathrm{stats}(B_t)/|B|$ is a noisy
-# estimate of the statistics per point that a full E-step under the current
-# parameters would give, and the update moves $s$ a step $\gamma_t$ towards
-# it: a *stochastic approximation* (Robbins and Monro, 1951) of EM's fixed
-# point. Cappé and Moulines show that it converges, like EM, to a
-# stationary point of the log-likelihood (for batches drawn at random from
-# the data), when $\sum_t \gamma_t = \infty$ (so that $s$ can
-# travel any distance) and $\sum_t \gamma_t^2 < \infty$ (so that the
-# batches' noise averages out). $\gamma_t = (t + 2)^{-a}$ meets both for
-# $0.5 < a \le 1$:
-#
-# - $a = 1$: $s$ is the plain average of the start's and every batch's
-#   statistics; the early batches, computed under poor parameters, are
-#   never forgotten;
-# - $a = 0.6$: old batches fade faster;
-# - a constant $\gamma$ breaks the second condition: fast at first, but $s$
-#   keeps moving with each batch's noise.
-#
-# Three runs of `fit_minibatch`, batches of 1 000 pixels, three passes each,
-# with the log-likelihood of all the pixels recorded four times per pass (a
-# full E-step each time, which does not change the fit):
-
-# %%
-schedules = {"a = 0.6": 0.6, "a = 1.0": 1.0, "constant γ = 0.05": lambda t: 0.05}
-runs = {label: fit_minibatch(X, K, init=start, batch_size=1000, n_epochs=3, step=step,
-                             seed=0, evaluations_per_epoch=4)
-        for label, step in schedules.items()}
-print(f"{runs['a = 0.6'].n_steps} M-steps in 3 passes, {runs['a = 0.6'].n_steps // 3} per pass")
-assert runs["a = 0.6"].n_steps == 3 * 274
-
-# %% [markdown]
-# Against full-batch EM, one M-step per pass (section 3's fit), as the mean
-# log-likelihood per pixel:
-
-# %%
-styles = {"a = 0.6": ("#9467bd", "o-"), "a = 1.0": ("#8c564b", "s--"),
-          "constant γ = 0.05": ("#17becf", "^-.")}
-best = in_memory.log_likelihoods[-1] / N
-fig, axes = plt.subplots(1, 3, figsize=(16, 5), layout="constrained",
-                         gridspec_kw={"width_ratios": [1.2, 1, 1]})
-for ax in axes[:2]:
-    ax.plot(np.arange(in_memory.n_iter + 1), in_memory.log_likelihoods / N, "D-",
-            color="black", lw=2, ms=5, label="full-batch EM (one M-step per pass)")
-    for label, run in runs.items():
-        color, style = styles[label]
-        ax.plot(run.passes, run.log_likelihoods / N, style, color=color, lw=2, ms=6,
-                label=f"mini-batch, {label}")
-    ax.axhline(best, color="0.4", lw=1.5, ls=":")
-    ax.set_xlabel("passes over the data")
-    ax.set_ylabel("mean log-likelihood per pixel")
-    ax.grid(alpha=0.3)
-axes[0].set_title(f"all {in_memory.n_iter} passes of full-batch EM")
-axes[1].set_xlim(-0.05, 3.1)
-axes[1].set_ylim(best - 0.01, best + 0.001)
-axes[1].set_title("zoom on the top\n(dotted: full-batch EM's final value)")
-for label, run in runs.items():
-    color, style = styles[label]
-    steps = np.arange(1, run.n_steps + 1)
-    axes[2].plot(steps / (run.n_steps / 3), run.step_sizes, style[1:], color=color, lw=2)
-axes[2].set_yscale("log")
-axes[2].set_xlabel("passes over the data")
-axes[2].set_ylabel("step size $\\gamma_t$")
-axes[2].set_title("the step sizes")
-axes[2].grid(alpha=0.3)
-fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
-plt.show()
-
-# %% [markdown]
-# The values at the end of each pass, and how many passes full-batch EM
-# needs to do as well as $a = 0.6$ does in two:
-
-# %%
-ends = [1.0, 2.0, 3.0]
-table = pd.DataFrame({"full-batch EM": in_memory.log_likelihoods[1:4] / N,
-                      **{label: run.log_likelihoods[np.isin(run.passes, ends)] / N
-                         for label, run in runs.items()}},
-                     index=pd.Index([1, 2, 3], name="passes"))
-display(table)
-target = table.loc[2, "a = 0.6"]
-needed = int(np.argmax(in_memory.log_likelihoods / N >= target))
-print(f"full-batch EM reaches {target:.4f} after {needed} passes")
-final = {label: run.step_sizes[-1] for label, run in runs.items()}
-print("the last step sizes:", ", ".join(f"{label}: {g:.4f}" for label, g in final.items()))
-assert needed == 25 and table.loc[3, "a = 1.0"] < table.loc[1, "a = 0.6"]
-early = int(np.sum(runs["a = 0.6"].step_sizes > 0.05))
-print(f"steps where (t + 2)^-0.6 > 0.05: the first {early}")
-assert [round(g, 4) for g in final.values()] == [0.0178, 0.0012, 0.05] and early == 146
-
-# %% [markdown]
-# With $a = 0.6$, mini-batch EM is at 3.4044 after two passes, which
-# full-batch EM needs 25 passes to reach, and at 3.4053 after three, near
-# the 3.4055 where full-batch EM ends after 37: 274 M-steps per pass
-# instead of one.
-#
-# The schedules differ in how fast $\gamma_t$ falls (right panel). With
-# $a = 1$ it falls fastest, to 0.0012: the statistics average every batch
-# so far, the early ones computed under poor parameters, and after three
-# passes (3.2846, below the zoom) it is still below $a = 0.6$ after one
-# (3.3560). (Unlike EM's, a mini-batch log-likelihood can also dip a
-# little: each step follows one batch.) The constant $\gamma = 0.05$ is smaller than $(t + 2)^{-0.6}$
-# for the first 146 steps, about half a pass, so it starts more slowly and
-# then catches up. But it stays at 0.05, almost three times the final 0.0178
-# of $a = 0.6$: with a constant step, $s$ takes in 5% of each new batch's
-# noise for ever and ends in a cloud around the fixed point, of a size that
-# shrinks with $\gamma$, where a falling step shrinks the cloud to nothing.
-# Larger batches also cut the noise, at fewer M-steps per pass.
-#
-# Do the fits give the same picture? Each pixel in the colour of its most
-# probable component, numbered from dark to bright (`canonical`, by the red
-# of the means), the mini-batch fit numbered to match:
-
-# %%
-colors = component_colors(K)
-full_params = canonical(in_memory.params)                 # numbered darkest first
-mini_params = canonical(runs["a = 0.6"].params, full_params)
-labels_full, labels_mini = gmmlib.predict(X, full_params), gmmlib.predict(X, mini_params)
-fig, axes = plt.subplots(1, 3, figsize=(15, 3.9), layout="constrained")
-axes[0].imshow(photo)
-axes[0].set_title("the photograph")
-axes[1].imshow(colors[labels_full].reshape(photo.shape))
-axes[1].set_title(f"full-batch EM, {in_memory.n_iter} passes")
-axes[2].imshow(colors[labels_mini].reshape(photo.shape))
-axes[2].set_title("mini-batch EM (a = 0.6), 3 passes")
-for ax in axes:
-    ax.set_xticks([])
-    ax.set_yticks([])
-fig.legend(handles=[Patch(color=COMPONENT_COLORS[k], label=f"component {k}") for k in range(K)],
-           loc="outside lower center", ncols=K)
-plt.show()
-same = np.mean(labels_full == labels_mini)
-print("weights:", full_params.weights, "\nmean colours:\n", full_params.means)
-print(f"pixels in the same component: {same:.2%}")
-assert np.all(np.diff(full_params.means[:, 0]) > 0) and round(same, 4) == 0.9996
-assert np.round(full_params.weights, 2).tolist() == [0.21, 0.43, 0.37]
-
-# %% [markdown]
-# Component 0 (blue, 21% of the pixels) takes the dark ones, leaves and
-# shadows; component 1 (orange, 43%) the middle tones, the lake, the far
-# shore and the lit parts of the tower; component 2 (green, 37%) the bright,
-# slightly blue sky. The two fits agree on 99.96% of the pixels.
+# prints none: `make bench` (its `bench/scale.py` part) prints the time per
+# iteration and the peak memory as $N$ grows, for gmmlib in memory,
+# scikit-learn, chunks and Dask. On one machine Dask adds the cost of
+# sending tasks and results; it pays off when the data outgrow the machine.
 
 # %% [markdown]
 # ## Summary
 #
-# - The M-step needs the data only through three sums per component, $N_k = \sum_i r_{ik}$, $S_k = \sum_i r_{ik} x_i$ and $T_k = \sum_i r_{ik} x_i x_i^\top$: then $\pi_k = N_k / N$, $\mu_k = S_k / N_k$, $\Sigma_k = T_k / N_k - \mu_k \mu_k^\top$. Sums are best taken about a point near the data, or the subtraction loses digits.
-# - Sums over chunks add up to the sums over all the points, so an EM iteration is one pass over the chunks: from a file (`fit_chunked`) or on the workers of a Dask cluster (`fit_dask`), with exactly the iterates of EM in memory.
-# - Memory: one chunk at a time; $K(1 + D + D^2)$ numbers travel per iteration, whatever $N$. Time: one pass over all the data per iteration.
-# - Stepwise EM keeps running statistics per point, $s \leftarrow (1 - \gamma_t)\, s + \gamma_t\, \mathrm{stats}(B_t)/|B|$, and makes an M-step after every batch: here as high after 2 passes as full-batch EM after 25. $\gamma_t = (t+2)^{-a}$ with $0.5 < a \le 1$ converges; $a = 1$ forgets too slowly; a constant $\gamma$ never stops moving.
+# - The M-step needs the data only through three sums per component, $N_k = \sum_i r_{ik}$, $S_k = \sum_i r_{ik} x_i$ and $T_k = \sum_i r_{ik} x_i x_i^\top$: then $\pi_k = N_k / N$, $\mu_k = S_k / N_k$, $\Sigma_k = T_k / N_k - \mu_k \mu_k^\top$.
+# - Take the sums about a point $c$ near the data: about the origin, the subtraction in $\Sigma_k$ keeps the rounding errors of $T_k / N_k$, and for data a million units away nothing of $\Sigma_k$ is left.
+# - Sums over chunks add up to the sums over all the points, so an EM iteration is one pass over the chunks: from a file (`fit_chunked`) or on the workers of a Dask cluster (`fit_dask`, here on `local_cluster`), with the iterates of EM in memory to rounding.
+# - Memory: one chunk at a time; $K(1 + D + D^2)$ numbers travel per iteration, whatever $N$; on a cluster the points travel once, to the workers. Time: one pass over all the data per iteration.
 #
 # ## Where next
 #
-# This is the last lesson of the course. To go on:
-#
-# - **Back to lesson 02.** The bound $B(q, \theta)$ justifies more ways of
-#   cutting EM into pieces: Neal and Hinton's *incremental EM* keeps each
-#   chunk's statistics, and after the E-step of one chunk replaces that
-#   chunk's share of the total before an M-step: the bound never goes down,
-#   and there is no step size to choose (their paper closes lesson 02).
-# - **Bayesian mixtures at scale.** The variational updates of
-#   `BayesianGaussianMixture` (lesson 10) use the same $N_k$, $S_k$, $T_k$;
-#   *stochastic variational inference* (Hoffman, Blei, Wang and Paisley,
-#   *Journal of Machine Learning Research* 14, 2013) is to it what stepwise
-#   EM is to EM.
+# - **Lesson 13: Mini-batch EM.** Chunks and clusters still make one M-step
+#   per pass over all the data: 37 M-steps, and 38 passes, above. Stepwise
+#   EM makes an M-step after every small batch of points, with the same
+#   sufficient statistics, averaged over the points and updated by a step
+#   size; lesson 13 builds it and compares it with full-batch EM pass for pass.
 # - **Dask-ML** (<https://ml.dask.org>) runs scikit-learn-style estimators on
 #   Dask arrays, among them `dask_ml.cluster.KMeans` with the parallel
 #   k-means|| start, a way to choose a start from all the data instead of a
-#   sample. scikit-learn's own mini-batch clustering is `MiniBatchKMeans`.
-# - **Read** Cappé and Moulines, "On-line expectation-maximization algorithm
-#   for latent data models" (*Journal of the Royal Statistical Society B* 71,
-#   2009), for why stepwise EM converges and the averaging of its iterates,
-#   and Liang and Klein, "Online EM for unsupervised models" (NAACL 2009),
-#   for step sizes and batch sizes in practice.
-# - **Try** it yourself: `fit_minibatch` on this photograph with $K = 5$,
-#   with batches of 100 and of 10 000 pixels; or `fit_chunked` on a file of
-#   your own that does not fit in memory. `make bench` shows how the time per
-#   iteration grows with $N$.
+#   sample.
+# - **Try** `fit_chunked` on a file of your own that does not fit in memory,
+#   e.g. one `.npy` file per chunk and `lambda: (np.load(f) for f in files)`.

@@ -515,7 +515,7 @@ EXTRA = ["lower_bound_1d", "posterior_gap_1d", "kmeanspp_probabilities", "match_
 # Checkers of the applied exercises, tested the same way in tests/test_exercises_applied.py.
 APPLIED = ["log_point_terms_1d", "params_from_labels", "held_out_score"]
 IMAGES = ["segment", "bic_full"]  # tested in tests/test_exercises_images.py
-SCALE = ["sufficient_stats", "m_step_from_stats", "stepwise_update"]  # tests/test_exercises_scale.py
+SCALE = ["sufficient_stats", "m_step_from_stats", "stepwise_update", "epoch_batches"]  # tests/test_exercises_scale.py
 
 
 def test_every_exercise_has_a_checker():

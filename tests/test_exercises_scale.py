@@ -1,6 +1,6 @@
-"""gmmlib.exercises.scale: the checkers of lesson 12 (sufficient_stats, m_step_from_stats,
-stepwise_update) pass correct code of any style, name each classic mistake, and never
-raise whatever the learner's function does."""
+"""gmmlib.exercises.scale: the checkers of lessons 12 and 13 (sufficient_stats,
+m_step_from_stats, stepwise_update, epoch_batches) pass correct code of any style, name
+each classic mistake, and never raise whatever the learner's function does."""
 
 import time
 import warnings
@@ -10,14 +10,18 @@ import pytest
 
 import gmmlib
 from test_exercises import _bad_answers  # tests/ is on sys.path
-from gmmlib.exercises import (EXERCISES, MISTAKES, Feedback, check_m_step_from_stats,
-                              check_stepwise_update, check_sufficient_stats)
+from gmmlib.exercises import (EXERCISES, MISTAKES, Feedback, check_epoch_batches,
+                              check_m_step_from_stats, check_stepwise_update,
+                              check_sufficient_stats)
 from gmmlib.scale import SufficientStatistics, m_step_from_statistics, sufficient_statistics
 
 CHECKERS = {"sufficient_stats": check_sufficient_stats,
             "m_step_from_stats": check_m_step_from_stats,
-            "stepwise_update": check_stepwise_update}
-N_CASES = {"sufficient_stats": 5, "m_step_from_stats": 6, "stepwise_update": 4}
+            "stepwise_update": check_stepwise_update,
+            "epoch_batches": check_epoch_batches}
+N_CASES = {"sufficient_stats": 5, "m_step_from_stats": 6, "stepwise_update": 4,
+           "epoch_batches": 5}
+CALLS_PER_CASE = {"epoch_batches": 3}  # two epochs, then the first again from the same seed
 
 
 def check(name, func):
@@ -122,12 +126,40 @@ def stepwise_update_gmmlib(running, batch, batch_size, gamma):
     return new.counts, new.sums, new.outer
 
 
+# -- epoch_batches ---------------------------------------------------------------
+
+def epoch_batches(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def epoch_batches_array_split(n, batch_size, rng):
+    return np.array_split(rng.permutation(n), range(batch_size, n, batch_size))
+
+
+def epoch_batches_choice_lists(n, batch_size, rng):
+    """rng.choice without replacement, batches as Python lists."""
+    order = rng.choice(n, size=n, replace=False)
+    return [order[i:i + batch_size].tolist() for i in range(0, n, batch_size)]
+
+
+def epoch_batches_generator(n, batch_size, rng):
+    """rng.shuffle in place, batches yielded one by one, each sorted (harmless: a
+    batch's statistics do not depend on the order of its points)."""
+    rows = np.arange(n)
+    rng.shuffle(rows)
+    for start in range(0, n, batch_size):
+        yield np.sort(rows[start:start + batch_size])
+
+
 CORRECT = {
     "sufficient_stats": [sufficient_stats, sufficient_stats_loops, sufficient_stats_sqrt,
                          sufficient_stats_gmmlib_style],
     "m_step_from_stats": [m_step_from_stats, m_step_from_stats_loops,
                           m_step_from_stats_scatter, m_step_from_stats_gmmlib],
     "stepwise_update": [stepwise_update, stepwise_update_unpacked, stepwise_update_gmmlib],
+    "epoch_batches": [epoch_batches, epoch_batches_array_split, epoch_batches_choice_lists,
+                      epoch_batches_generator],
 }
 REFERENCE = {name: funcs[0] for name, funcs in CORRECT.items()}
 
@@ -326,6 +358,12 @@ def ms_cov_over_n(n, counts, sums, outer):
     return weights, means, outer / n - np.einsum("kd,ke->kde", means, means)
 
 
+def ms_diagonal(n, counts, sums, outer):
+    weights, means = counts / n, sums / counts[:, None]
+    variances = np.diagonal(outer, axis1=1, axis2=2) / counts[:, None] - means ** 2
+    return weights, means, np.stack([np.diag(v) for v in variances])
+
+
 def ms_no_mu_mu(n, counts, sums, outer):
     weights, means, _ = m_step_from_stats(n, counts, sums, outer)
     return weights, means, outer / counts[:, None, None]
@@ -435,6 +473,74 @@ def su_other(running, batch, batch_size, gamma):
     return tuple((1 - gamma) * s + gamma * b / batch_size + 0.01 for s, b in zip(running, batch))
 
 
+# -- epoch_batches ---------------------------------------------------------------
+
+def _cut(order, batch_size):
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def eb_drops_last(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[b * batch_size:(b + 1) * batch_size] for b in range(n // batch_size)]
+
+
+def eb_stored_order(n, batch_size, rng):
+    return _cut(np.arange(n), batch_size)
+
+
+def eb_same_every_epoch(n, batch_size, rng):
+    return _cut(np.random.default_rng(0).permutation(n), batch_size)
+
+
+def eb_global_random(n, batch_size, rng):
+    return _cut(np.random.permutation(n), batch_size)
+
+
+def eb_with_replacement(n, batch_size, rng):
+    return _cut(rng.integers(0, n, size=n), batch_size)
+
+
+def eb_afresh_each_batch(n, batch_size, rng):
+    sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    return [rng.choice(n, size=size, replace=False) for size in sizes]
+
+
+def eb_padded(n, batch_size, rng):
+    order = rng.permutation(n)
+    return _cut(np.concatenate([order, order[:-n % batch_size]]), batch_size)
+
+
+def eb_from_one(n, batch_size, rng):
+    return _cut(rng.permutation(n) + 1, batch_size)
+
+
+def eb_split_count(n, batch_size, rng):
+    return np.array_split(rng.permutation(n), batch_size)
+
+
+def eb_whole_order(n, batch_size, rng):
+    return rng.permutation(n)
+
+
+def eb_blocks(n, batch_size, rng):
+    blocks = _cut(np.arange(n), batch_size)
+    return [blocks[j] for j in rng.permutation(len(blocks))]
+
+
+def eb_floats(n, batch_size, rng):
+    return _cut(rng.permutation(n) / 1.0, batch_size)
+
+
+def eb_short_first(n, batch_size, rng):
+    batches = epoch_batches(n, batch_size, rng)
+    return batches[-1:] + batches[:-1]
+
+
+def eb_mask(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [np.isin(np.arange(n), batch) for batch in _cut(order, batch_size)]
+
+
 WRONG = [
     ("sufficient_stats", ss_unweighted, "unweighted"),
     ("sufficient_stats", ss_sums_unweighted, "unweighted"),
@@ -466,6 +572,7 @@ WRONG = [
     ("m_step_from_stats", ms_inner_product, "other"),
     ("m_step_from_stats", ms_mu_mu_divided, "other"),
     ("m_step_from_stats", ms_scatter, "other"),
+    ("m_step_from_stats", ms_diagonal, "diagonal_only"),
     ("m_step_from_stats", ms_unbiased, "unbiased"),
     ("m_step_from_stats", ms_reg_covar, "wrong_regularisation"),
     ("m_step_from_stats", ms_order, "wrong_order"),
@@ -484,6 +591,20 @@ WRONG = [
     ("stepwise_update", su_in_place, "input_modified"),
     ("stepwise_update", su_two_parts, "shape"),
     ("stepwise_update", su_other, "other"),
+    ("epoch_batches", eb_drops_last, "shape"),
+    ("epoch_batches", eb_stored_order, "other"),
+    ("epoch_batches", eb_same_every_epoch, "other"),
+    ("epoch_batches", eb_global_random, "other"),
+    ("epoch_batches", eb_with_replacement, "not_permutation"),
+    ("epoch_batches", eb_afresh_each_batch, "not_permutation"),
+    ("epoch_batches", eb_padded, "not_permutation"),
+    ("epoch_batches", eb_from_one, "off_by_one"),
+    ("epoch_batches", eb_split_count, "shape"),
+    ("epoch_batches", eb_whole_order, "shape"),
+    ("epoch_batches", eb_blocks, "other"),
+    ("epoch_batches", eb_floats, "wrong_type"),
+    ("epoch_batches", eb_short_first, "shape"),
+    ("epoch_batches", eb_mask, "wrong_type"),
 ]
 
 
@@ -524,6 +645,7 @@ MESSAGES = [
     ("m_step_from_stats", ms_inner_product, "the number μ_kᵀ μ_k"),
     ("m_step_from_stats", ms_mu_mu_divided, "μ_k μ_kᵀ is divided by N_k too"),
     ("m_step_from_stats", ms_scatter, "the scatter N_k Σ_k"),
+    ("m_step_from_stats", ms_diagonal, "the entries off the diagonal are 0"),
     ("m_step_from_stats", ms_unbiased, "N_k − 1"),
     ("m_step_from_stats", ms_means_transposed, "transposed"),
     ("m_step_from_stats", ms_in_place, "`counts`"),
@@ -536,6 +658,20 @@ MESSAGES = [
     ("stepwise_update", su_all_divided, "the old statistics too"),
     ("stepwise_update", su_in_place, "`running`"),
     ("stepwise_update", su_two_parts, "should return 3 values"),
+    ("epoch_batches", eb_drops_last, "the last, shorter batch is missing"),
+    ("epoch_batches", eb_stored_order, "stored order"),
+    ("epoch_batches", eb_same_every_epoch, "two epochs gave the same batches"),
+    ("epoch_batches", eb_global_random, "do not come from the rng you are given"),
+    ("epoch_batches", eb_with_replacement, "drawn with replacement"),
+    ("epoch_batches", eb_afresh_each_batch, "or each batch afresh from all of them"),
+    ("epoch_batches", eb_padded, "filled up to batch_size"),
+    ("epoch_batches", eb_from_one, "numbered from 0"),
+    ("epoch_batches", eb_split_count, "cuts into k batches, not into batches of k"),
+    ("epoch_batches", eb_whole_order, "not cut into batches"),
+    ("epoch_batches", eb_blocks, "you shuffled the order of the batches, not the points"),
+    ("epoch_batches", eb_floats, "holds floats, not integers"),
+    ("epoch_batches", eb_short_first, "The short batch comes last."),
+    ("epoch_batches", eb_mask, "holds booleans"),
 ]
 
 
@@ -584,7 +720,7 @@ def test_the_stepwise_cases_tell_gamma_from_one_minus_gamma():
 
     for text, running, batch, size, gamma in _stepwise_cases():
         assert 0 < gamma < 1 and abs(gamma - 0.5) > 0.1
-        assert np.isclose(np.sum(running[0]), 1.0)             # per point: N_k sum to 1
+        assert np.isclose(np.sum(running[0]), 1.0)             # averaged over the points: N_k sum to 1
         assert np.isclose(np.sum(batch[0]), size)               # sums over the batch
         assert f"{size} point" in text or (size == 1 and "one point" in text)
 
@@ -639,13 +775,17 @@ def test_a_raising_function_gets_raises(name):
     assert f"{name}(" in feedback.message
 
 
-@pytest.mark.parametrize("name", sorted(CHECKERS))
+# The checkers whose cases hold arrays a function could write into (epoch_batches is
+# given two integers and a generator, which it is meant to advance).
+IN_PLACE = {"sufficient_stats": ss_in_place, "m_step_from_stats": ms_in_place,
+            "stepwise_update": su_in_place}
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE))
 def test_the_cases_are_left_as_they_were(name):
     """A function that writes into its inputs is caught, and the next check still
     sees the original cases."""
-    wrong = {"sufficient_stats": ss_in_place, "m_step_from_stats": ms_in_place,
-             "stepwise_update": su_in_place}[name]
-    assert check(name, wrong).mistake == "input_modified"
+    assert check(name, IN_PLACE[name]).mistake == "input_modified"
     assert check(name, REFERENCE[name]).passed
 
 
@@ -696,14 +836,15 @@ def _scrambled(value):
 def test_diagnosis_runs_on_every_case(name):
     """Wrong only from the n-th case on: each case's mistakes are computed and compared."""
     reference = REFERENCE[name]
-    n_cases = N_CASES[name]
+    n_cases, per_case = N_CASES[name], CALLS_PER_CASE.get(name, 1)
     for n in range(1, n_cases + 2):
         calls = []
 
         def wrong_from_n(*args, n=n, calls=calls):
             calls.append(1)
             answer = reference(*args)
-            return answer if len(calls) < n else _scrambled(answer)
+            case = (len(calls) - 1) // per_case + 1
+            return answer if case < n else _scrambled(answer)
 
         feedback = check(name, wrong_from_n)
         if n == n_cases + 1:

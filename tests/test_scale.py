@@ -15,6 +15,7 @@ from gmmlib.scale import (
     fit_chunked,
     fit_dask,
     fit_minibatch,
+    local_cluster,
     m_step_from_statistics,
     sufficient_statistics,
 )
@@ -324,13 +325,38 @@ def test_importing_gmmlib_scale_does_not_import_dask():
 
 @pytest.fixture(scope="module")
 def client():
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
-    client = distributed.Client(cluster)
-    yield client
-    client.close()
-    cluster.close()
+    with local_cluster(n_workers=2) as client:
+        yield client
+
+
+def test_local_cluster_is_two_quiet_worker_processes_closed_on_exit(capfd):
+    """local_cluster yields a Client on n worker processes of one thread each, every
+    worker joined; it prints nothing, from this process or the workers, on the way in or
+    out; on exit the client is closed and the log level of distributed is as before."""
+    import logging
+    import os
+
+    import distributed  # noqa: F401 - sets the level of its logger when imported
+
+    level = logging.getLogger("distributed").level
+    with local_cluster(n_workers=2) as client:
+        workers = client.scheduler_info()["workers"]
+        assert [w["nthreads"] for w in workers.values()] == [1, 1]
+        pids = client.run(os.getpid)
+        assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
+        assert client.submit(sum, [1, 2]).result() == 3
+    assert client.status == "closed"
+    assert logging.getLogger("distributed").level == level
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+@pytest.mark.parametrize("n_workers, match", [(0, "n_workers must be >= 1; got 0"),
+                                              (2.0, "n_workers must be an integer; got 2.0"),
+                                              (True, "n_workers must be an integer")])
+def test_local_cluster_rejects_bad_input_before_starting_anything(n_workers, match):
+    with pytest.raises(ValueError, match=match):
+        local_cluster(n_workers)
 
 
 @pytest.fixture(scope="module")

@@ -56,8 +56,8 @@ from gmmlib.exercises.em_nd import (check_ellipse_axes, check_gaussian_log_densi
 from gmmlib.exercises.images import check_bic_full, check_segment
 from gmmlib.exercises.kmeans import check_kmeans_assign, check_kmeans_update, check_soft_assign
 from gmmlib.exercises.model_choice import check_bic, check_n_parameters, check_total_log_likelihood
-from gmmlib.exercises.scale import (check_m_step_from_stats, check_stepwise_update,
-                                   check_sufficient_stats)
+from gmmlib.exercises.scale import (check_epoch_batches, check_m_step_from_stats,
+                                   check_stepwise_update, check_sufficient_stats)
 from gmmlib.exercises.singularities import (check_map_variance_1d, check_regularised_variance_1d,
                                             check_spike_log_density)
 
@@ -84,6 +84,7 @@ EXERCISES = {
         check_segment, check_bic_full,
         # EM at scale
         check_sufficient_stats, check_m_step_from_stats, check_stepwise_update,
+        check_epoch_batches,
     )
 }
 

@@ -78,7 +78,8 @@ MISTAKES = {
     "distance_not_squared": "the distance d where its square d² goes",
     "not_nearest": "a distance that is not the one to the nearest centre (the first, the last, "
                    "the farthest or a sum over centres)",
-    "not_permutation": "the answer repeats a component: it is not a permutation",
+    "not_permutation": "the answer repeats an entry (a component, or a point within one epoch): "
+                       "it is not a permutation",
     "inverse_permutation": "the inverse permutation (which component of a goes with each of b)",
     "greedy": "a greedy matching (each component takes the nearest one left), not the best total",
     # Model size and BIC

@@ -1,18 +1,22 @@
-"""Checkers for the exercises of EM at scale (lesson 12): the sufficient
-statistics of a chunk of points, the M-step from statistics, and one update of
-stepwise (mini-batch) EM's running statistics."""
+"""Checkers for the exercises of EM at scale: the sufficient statistics of a
+chunk of points and the M-step from statistics (lesson 12), one update of
+stepwise (mini-batch) EM's running statistics and the batches of one epoch
+(lesson 13)."""
 
 from __future__ import annotations
 
+import collections.abc
 import itertools
 from functools import lru_cache
 
 import numpy as np
 
 from gmmlib.em import GMMParams, e_step, m_step
-from gmmlib.exercises._core import Case, Check, Mistake, Part, _as_numbers, checker
+from gmmlib.exercises._core import (Case, Check, Mistake, Part, _as_numbers, _is_empty, checker,
+                                    ndim)
 
-__all__ = ["check_sufficient_stats", "check_m_step_from_stats", "check_stepwise_update"]
+__all__ = ["check_sufficient_stats", "check_m_step_from_stats", "check_stepwise_update",
+           "check_epoch_batches"]
 
 
 # ---------------------------------------------------------------------------
@@ -220,11 +224,12 @@ def _m_step_cases():
     for text, X, resp in _data():
         counts, sums, outer = _statistics(X, resp)
         cases.append((Case(text, (float(len(X)), counts, sums, outer)), X, resp))
-    # the statistics per point, as stepwise EM keeps them: every sum divided by N, n = 1
+    # averaged over the points, as stepwise EM keeps them: every sum divided by N, n = 1
     text, X, resp = _data()[0]
     counts, sums, outer = (s / len(X) for s in _statistics(X, resp))
-    cases.append((Case("the statistics of case 1 per point (every sum divided by N, so "
-                       "n = 1), as mini-batch EM keeps them", (1.0, counts, sums, outer)),
+    cases.append((Case("the statistics of case 1 averaged over the points (every sum "
+                       "divided by N, so n = 1), as mini-batch EM keeps them",
+                       (1.0, counts, sums, outer)),
                   X, resp))
     return tuple(cases)
 
@@ -267,6 +272,11 @@ def _m_step_mistakes(n, counts, sums, outer, expected):
                 "S_k S_kᵀ / N_k by N_k: that is the scatter N_k Σ_k", "Divide by N_k: "
                 "Σ_k = (T_k − S_k S_kᵀ / N_k) / N_k = T_k / N_k − μ_k μ_kᵀ.",
                 (w, mu, cov * N_k)),
+        Mistake("diagonal_only", "your covariances have only their diagonal, the variances "
+                "T_kdd / N_k − μ_kd²; the entries off the diagonal are 0", "Σ_k is a full D×D "
+                "matrix: T_k / N_k − μ_k μ_kᵀ with the outer product np.outer(mu_k, mu_k), "
+                "not the squares mu_k ** 2.",
+                (w, mu, np.stack([np.diag(np.diag(c)) for c in cov]))),
         Mistake("unbiased", "your covariances divide the scatter T_k − N_k μ_k μ_kᵀ by "
                 "N_k − 1 instead of N_k", "The M-step divides by N_k itself (no Bessel "
                 "correction): Σ_k = T_k / N_k − μ_k μ_kᵀ.",
@@ -286,7 +296,7 @@ def check_m_step_from_stats(func):
     Shapes (K,), (K, D) and (K, D, D) from N, N_k, S_k and T_k:
     π_k = N_k / N, μ_k = S_k / N_k, Σ_k = T_k / N_k − μ_k μ_kᵀ (no reg_covar),
     the parameters gmmlib.m_step gives on the points themselves; in 1-D, 2-D
-    and 3-D, soft and hard, and on statistics per point (n = 1).
+    and 3-D, soft and hard, and on statistics averaged over the points (n = 1).
     """
     check = Check("m_step_from_stats", func, "m_step_from_stats(n, counts, sums, outer)",
                   "π_k = N_k / N, μ_k = S_k / N_k, Σ_k = T_k / N_k − μ_k μ_kᵀ")
@@ -310,7 +320,7 @@ def check_m_step_from_stats(func):
 
 @lru_cache(maxsize=None)
 def _stepwise_cases():
-    """(description, running, batch, batch_size, gamma): running statistics per point
+    """(description, running, batch, batch_size, gamma): running statistics averaged over the points
     (N_k summing to 1) and a batch's sums."""
     data = _data()
     found = []
@@ -337,8 +347,9 @@ def _stepwise_mistakes(running, batch, size, gamma):
     per_point = tuple(b / size for b in batch)
     return [
         Mistake("not_normalised", "the batch's sums are not divided by the batch size |B|",
-                "The running statistics are per point: add γ · (batch sums) / |B|, "
-                "i.e. gamma * b / batch_size.", _updated(running, batch, 1, gamma)),
+                "The running statistics are averages over the points: add "
+                "γ · (batch sums) / |B|, i.e. gamma * b / batch_size.",
+                _updated(running, batch, 1, gamma)),
         Mistake("other", "γ and 1 − γ are swapped: the old statistics get the weight γ and "
                 "the batch 1 − γ", "s ← (1 − γ) s + γ · stats(batch) / |B|: γ is the weight "
                 "of the new batch, small once many batches have been seen.",
@@ -352,7 +363,7 @@ def _stepwise_mistakes(running, batch, size, gamma):
                 tuple(r + gamma * b for r, b in zip(running, batch))),
         Mistake("unchanged", "your statistics are the old ones: the batch is not added",
                 "s ← (1 − γ) s + γ · stats(batch) / |B|.", running),
-        Mistake("other", "your statistics are the batch's alone (per point): the old "
+        Mistake("other", "your statistics are the batch's alone (its averages): the old "
                 "statistics are forgotten, as if γ were 1", "Keep (1 − γ) of the old "
                 "statistics: s ← (1 − γ) s + γ · stats(batch) / |B|.", per_point),
         Mistake("other", "your statistics are the plain average of the old ones and the "
@@ -361,7 +372,7 @@ def _stepwise_mistakes(running, batch, size, gamma):
                 tuple((r + b) / 2 for r, b in zip(running, per_point))),
         Mistake("other", "the whole update is divided by |B|, the old statistics too",
                 "Only the batch's sums are divided by |B|: they are sums over |B| points, "
-                "the old statistics are already per point.",
+                "the old statistics are already averages.",
                 tuple(((1 - gamma) * r + gamma * b) / size for r, b in zip(running, batch))),
     ] + _wrong_order(_updated(running, batch, size, gamma), ("N_k", "S_k", "T_k"),
                      "the updated counts, sums and outer sums")
@@ -378,7 +389,7 @@ def _copies(running, batch):
 def check_stepwise_update(func):
     """Check stepwise_update(running, batch, batch_size, gamma) -> (counts, sums, outer).
 
-    running : (N_k, S_k, T_k) per point, shapes (K,), (K, D), (K, D, D);
+    running : (N_k, S_k, T_k) averaged over the points, shapes (K,), (K, D), (K, D, D);
     batch : the same three sums over a batch of batch_size points. The update
     of stepwise EM, s ← (1 − γ) s + γ · stats(batch) / |B|, applied to each
     of the three; with γ far from ½, a batch of one point and a constant step.
@@ -419,3 +430,233 @@ def _same_tuple(given, passed):
         if isinstance(e, (KeyboardInterrupt, SystemExit)):
             raise
         return False
+
+
+# ---------------------------------------------------------------------------
+# The batches of one epoch
+
+
+_BATCH_CASES = ((12, 5, 1), (12, 4, 2), (10, 10, 3), (11, 1, 4), (1000, 64, 5))
+
+_CUT = ("Draw one order per epoch, order = rng.permutation(n), and cut it into consecutive "
+        "pieces: [order[i:i + batch_size] for i in range(0, n, batch_size)].")
+
+
+def _batch_sizes(n, size):
+    """The sizes of an epoch's batches: full ones, then the rest, if any."""
+    return [size] * (n // size) + ([n % size] if n % size else [])
+
+
+def _sizes_text(sizes):
+    """[5, 5, 2] -> '5, 5, 2'; long lists shortened ('64, 64, ..., 64, 40 (16 batches)')."""
+    if len(sizes) <= 6:
+        return ", ".join(str(s) for s in sizes)
+    return f"{sizes[0]}, {sizes[1]}, ..., {sizes[-2]}, {sizes[-1]} ({len(sizes)} batches)"
+
+
+def _batch_case(n, size, seed):
+    sizes = _batch_sizes(n, size)
+    if len(sizes) == 1:
+        shape = f"one batch of all {n}"
+    elif sizes[-1] == size:
+        shape = f"{len(sizes)} batches of {size}" if size > 1 else f"{n} batches of one point"
+    else:
+        shape = f"{len(sizes) - 1} of {size} and a last one of {sizes[-1]}"
+    return Case(f"n = {n} points, batch_size = {size}: {shape}; rng = "
+                f"np.random.default_rng({seed})", (n, size, seed))
+
+
+def _kind(value):
+    if isinstance(value, (np.ndarray, np.generic, int, float)) and ndim(value) == 0:
+        return "a single number"
+    return f"a {type(value).__name__}"
+
+
+def _read_batches(check, number, case, out):
+    """The learner's answer as a list of 1-D integer arrays, or stop with a verdict."""
+    where = check.in_case(number, case)
+    if isinstance(out, np.ndarray) and out.ndim == 1:
+        check.fail("shape", f"your function returned one array of {out.size} numbers {where}: "
+                            f"the whole order, not cut into batches. Return a list of batches "
+                            f"(arrays of indices). {_CUT}")
+    if isinstance(out, (str, bytes, dict, set, frozenset)) or ndim(out) == 0 and \
+            not isinstance(out, collections.abc.Iterator) or \
+            not isinstance(out, collections.abc.Iterable):
+        check.fail("wrong_type", f"your function should return a list of batches, each an "
+                                 f"array of indices, but it returned "
+                                 f"{_kind(out)} {where}. {_CUT}")
+    try:
+        items = list(out)  # a generator runs the learner's code here
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # noqa: BLE001 - the learner's errors are reported, never raised
+        check.fail("raises", check._raise_message(number, case, e))
+    if any(_is_empty(b) for b in items):
+        check.not_attempted(["some of the batches"])
+    batches = []
+    for j, item in enumerate(items, 1):
+        if isinstance(item, (str, bytes, dict, set, frozenset)):
+            arr = None
+        else:
+            try:
+                arr = np.asarray(item)
+            except BaseException as e:  # noqa: BLE001
+                if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                    raise
+                arr = None
+        if arr is None or arr.dtype.kind not in "iufb" or arr.ndim > 1:
+            what = (f"a {arr.ndim}-D array of shape {arr.shape}" if arr is not None
+                    and arr.ndim > 1 and arr.dtype.kind in "iufb" else f"a {type(item).__name__}")
+            check.fail("wrong_type", f"batch {j} of your answer {where} is not a 1-D array of "
+                                     f"indices (whole numbers): it is {what}. Each batch is a "
+                                     f"1-D array of row numbers, so that X[batch] is its "
+                                     f"points. {_CUT}")
+        if arr.dtype.kind in "fb":
+            check.fail("wrong_type", f"batch {j} of your answer {where} holds "
+                                     f"{'booleans' if arr.dtype.kind == 'b' else 'floats'}, "
+                                     f"not integers: X[batch] needs integer indices. Use the "
+                                     f"integers of rng.permutation(n) as they are (or "
+                                     f".astype(int)).")
+        batches.append(arr.reshape(-1).astype(np.int64))
+    return batches
+
+
+def _judge_epoch(check, number, case, batches):
+    """Stop unless one epoch's batches are a permutation of 0..n-1 cut as asked."""
+    n, size, _ = case.args
+    where = check.in_case(number, case)
+    sizes = [b.size for b in batches]
+    expected = _batch_sizes(n, size)
+    order = np.concatenate(batches) if batches else np.zeros(0, dtype=np.int64)
+    if order.size and order.min() >= 1 and order.max() == n and np.unique(order).size == n:
+        check.fail("off_by_one", f"your indices run from 1 to {n} {where}: rows are numbered "
+                                 f"from 0 in Python, and X[{n}] does not exist. Use "
+                                 f"rng.permutation(n), which holds 0, ..., n − 1.")
+    outside = order[(order < 0) | (order >= n)]
+    if outside.size:
+        check.fail("other", f"your batches hold the index {int(outside[0])} {where}, outside "
+                            f"0, ..., n − 1 = {n - 1}. {_CUT}")
+    values, counts = np.unique(order, return_counts=True)
+    if np.any(counts > 1):
+        point = int(values[np.argmax(counts > 1)])
+        never = n - values.size
+        within = [j for j, b in enumerate(batches, 1) if np.unique(b).size < b.size]
+        seen = [j for j, b in enumerate(batches, 1) if point in b]
+        twice = (f"point {point} comes twice in batch {within[0]}" if within else
+                 f"point {point} comes in batches {seen[0]} and {seen[1]}")
+        if never == 0:
+            say = (f"{twice} of the same epoch {where}: your last batch is filled up to "
+                   f"batch_size with points the epoch has already visited (batch sizes "
+                   f"{_sizes_text(sizes)}). Keep it short, {n % size or size} points")
+        else:
+            say = (f"{twice} of the same epoch {where}, and {never} of the {n} points never "
+                   f"come: the points are drawn with replacement (rng.integers, or rng.choice "
+                   f"with replace=True), or each batch afresh from all of them")
+        check.fail("not_permutation", f"{say}. An epoch visits every point exactly once. {_CUT}")
+    if order.size < n:
+        missing = n - order.size
+        if sizes == expected[:-1] and n % size:
+            check.fail("shape", f"the last, shorter batch is missing {where}: your "
+                                f"{len(sizes)} batch{'es' if len(sizes) > 1 else ''} of "
+                                f"{size} visit {order.size} points, and the last {missing} of "
+                                f"the order are never visited in this epoch (n // batch_size "
+                                f"batches drops them). Keep the rest as a last batch of "
+                                f"{missing}: range(0, n, batch_size) starts one there.")
+        check.fail("shape", f"your batches visit {order.size} of the {n} points {where} "
+                            f"(batch sizes {_sizes_text(sizes)}): an epoch visits every point "
+                            f"once. {_CUT}")
+    if len(batches) >= 2 and size >= 2 and _in_blocks(batches) and \
+            not _same_batches(batches, _stored(n, size)):
+        first = _contents(batches)[0]
+        check.fail("other", f"every batch holds neighbouring rows {where} (batch 1 is rows "
+                            f"{int(first[0])} to {int(first[-1])}): you shuffled the order of "
+                            f"the batches, not the points, so the same points meet in a batch "
+                            f"every epoch. Shuffle the points. {_CUT}")
+    if sizes != expected:
+        note = (" The short batch comes last." if sorted(sizes) == sorted(expected) else "")
+        check.fail("shape", f"your batches have sizes {_sizes_text(sizes)} {where}, but "
+                            f"batches of batch_size = {size} points are asked, the last one "
+                            f"shorter if {size} does not divide {n}: {_sizes_text(expected)}."
+                            f"{note} (np.array_split(order, k) cuts into k batches, not into "
+                            f"batches of k.) {_CUT}")
+
+
+def _contents(batches):
+    """What matters of an epoch: which points each batch holds, in the order of the
+    batches (the order inside a batch does not change its statistics)."""
+    return [np.sort(b) for b in batches]
+
+
+def _stored(n, size):
+    """The batches of the stored order: rows 0 .. size - 1, then the next size rows, ..."""
+    return [np.arange(i, min(i + size, n)) for i in range(0, n, size)]
+
+
+def _in_blocks(batches):
+    """Every batch a run of neighbouring rows."""
+    return all(np.array_equal(b, np.arange(b[0], b[0] + b.size)) for b in _contents(batches))
+
+
+def _same_batches(a, b):
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in
+                                    zip(_contents(a), _contents(b)))
+
+
+def _judge_order(check, number, case, epochs):
+    """Stop unless the epochs' batches are random: not the stored order, and a fresh
+    order each epoch."""
+    n, size, _ = case.args
+    where = check.in_case(number, case)
+    if len(epochs[0]) < 2:  # one batch of all the points: nothing to shuffle
+        return
+    in_order = [_same_batches(e, _stored(n, size)) for e in epochs]
+    if all(in_order):
+        first = f"rows 0 to {size - 1}" if size > 1 else "row 0"
+        check.fail("other", f"your batches take the points in their stored order, {first} "
+                            f"first, {where}: the same batches every epoch, each of "
+                            f"neighbouring rows (in a photograph, neighbouring pixels). Shuffle "
+                            f"first. {_CUT}")
+    if _same_batches(*epochs):
+        check.fail("other", f"two epochs gave the same batches {where}: the second call, "
+                            f"with the same rng, must draw a fresh order. Draw it from the "
+                            f"rng you are given, rng.permutation(n), not from a generator "
+                            f"made inside the function (np.random.default_rng(0) starts "
+                            f"from the same state at every call).")
+
+
+@checker("epoch_batches")
+def check_epoch_batches(func):
+    """Check epoch_batches(n, batch_size, rng) -> a list of arrays of row indices.
+
+    One epoch of mini-batch EM: every index 0, ..., n − 1 exactly once, in a
+    random order drawn from ``rng``, cut into batches of ``batch_size`` with a
+    last, shorter batch when batch_size does not divide n. Each case calls the
+    function twice with the same generator, as two epochs do (the orders must
+    differ), and once more with a new generator of the same seed (the first
+    epoch must come back: the order comes from rng and nothing else). Any way
+    of shuffling passes: rng.permutation, rng.shuffle, rng.choice without
+    replacement; batches may be arrays or lists, the answer a list or a generator.
+    """
+    check = Check("epoch_batches", func, "epoch_batches(n, batch_size, rng)",
+                  "a permutation of 0, ..., n − 1 from rng, cut into pieces of batch_size")
+    cases = [_batch_case(*args) for args in _BATCH_CASES]
+    for number, case in enumerate(cases, 1):
+        n, size, seed = case.args
+        rng = np.random.default_rng(seed)
+        epochs = []
+        for _ in range(2):
+            out = check.run(number, case, copies=[n, size, rng])
+            batches = _read_batches(check, number, case, out)
+            _judge_epoch(check, number, case, batches)
+            epochs.append(batches)
+        _judge_order(check, number, case, epochs)
+        fresh = np.random.default_rng(seed)
+        again = _read_batches(check, number, case, check.run(number, case, copies=[n, size, fresh]))
+        if not _same_batches(again, epochs[0]):
+            check.fail("other", f"your batches do not come from the rng you are given "
+                                f"{check.in_case(number, case)}: "
+                                f"a new generator with the same seed gave another first epoch. "
+                                f"Draw the order with rng.permutation(n), not with "
+                                f"np.random.permutation or a generator made without a seed, so "
+                                f"that the same seed gives the same batches.")
+    return check.passed(len(cases))
