@@ -92,8 +92,12 @@ gifs: $(STAMP)
 html: $(STAMP)
 	$(BIN)/python site/build.py build/html --quiet
 
+# EM against scikit-learn (~1 min), EM as N grows: in memory, chunked, Dask
+# (~4 min), and every widget's latency in Chromium (~3 min). One of them:
+# make bench BENCH=browser
+BENCH ?= bench scale browser
 bench: $(STAMP)
-	$(BIN)/python bench/bench.py
+	@for b in $(BENCH); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
 # Install the newest releases into a scratch environment and record them.
 pins:
