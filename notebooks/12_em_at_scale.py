@@ -18,19 +18,24 @@
 # EM with vectors and matrices) and lesson 11 (pixels as data). No Dask:
 # section 5 says what each call does.
 #
-# **Time.** About 35 minutes.
+# **Time.** About 40 minutes.
 
 # %%
 import tempfile
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 from sklearn.datasets import load_sample_image
 
 import gmmlib
+from gmmlib.components import canonical
+from gmmlib.plotting import use_course_style
 from gmmlib.scale import (fit_chunked, fit_dask, local_cluster, m_step_from_statistics,
                           sufficient_statistics)
 
+use_course_style()
 np.set_printoptions(precision=4, suppress=True)
 
 
@@ -70,6 +75,35 @@ start = gmmlib.fit(sample, K, max_iter=0, seed=0).params
 print("means of the start:\n", start.means)
 
 # %% [markdown]
+# From this start, EM in memory (`gmmlib.fit`, its default stopping rule)
+# is the fit that every later one must reproduce. Each pixel in the mean
+# colour of its most probable component, the components numbered from dark
+# to bright (`canonical`):
+
+# %%
+in_memory = gmmlib.fit(X, K, init=start)
+params = canonical(in_memory.params)                    # numbered darkest first
+segments = params.means[gmmlib.predict(X, params)].reshape(photo.shape)
+fig, axes = plt.subplots(1, 2, figsize=(12.5, 5.4), layout="constrained")
+for ax, title, picture in ((axes[0], "the photograph, 273 280 pixels", photo),
+                           (axes[1], f"3 components, EM in memory, {in_memory.n_iter} iterations",
+                            segments)):
+    ax.imshow(picture, interpolation="nearest")
+    ax.set(title=title, xticks=[], yticks=[])
+swatches = [Line2D([], [], marker="s", ms=18, ls="none", color=mean, markeredgecolor="black")
+            for mean in params.means]
+fig.legend(swatches, [f"component {k}: {w:.0%} of the pixels" for k, w in enumerate(params.weights)],
+           ncols=K, loc="outside lower center", fontsize=12, title="mean colours")
+plt.show()
+assert np.round(params.weights, 2).tolist() == [0.21, 0.43, 0.37]
+
+# %% [markdown]
+# Three colours: nearly black for the leaves and the shadows, a grey-brown
+# for the lake, the far shore and the lit parts of the tower, a pale
+# blue-white for the sky. Sections 3 and 5 compute this fit again without
+# ever holding all the pixels at once.
+
+# %% [markdown]
 # ## 2. The M-step needs only sums
 #
 # Lesson 03's M-step, from the responsibilities $r_{ik}$ of the E-step:
@@ -91,11 +125,15 @@ print("means of the start:\n", start.means)
 #
 # $$\pi_k = \frac{N_k}{N}, \qquad \mu_k = \frac{S_k}{N_k}, \qquad
 # \Sigma_k = \frac{T_k}{N_k} - \mu_k \mu_k^\top.$$
-#
+
+# %% [markdown]
 # These are the M-step's **sufficient statistics** (strictly, the *expected*
 # ones: the sums that known labels would give, with each label replaced by
 # its probability $r_{ik}$); given them, it needs nothing else from the
-# data. Each is a **sum over the points**, and the
+# data.
+
+# %% [markdown]
+# Each is a **sum over the points**, and the
 # E-step works point by point ($r_{ik}$ depends on $x_i$ and the parameters
 # alone). So an iteration splits into pieces: for each chunk of points, its
 # E-step and its three sums; add the sums; one M-step.
@@ -219,50 +257,71 @@ assert gap < 1e-12
 # |---|---|
 # | `sufficient_stats(X, resp)`: the three sums from given responsibilities | `sufficient_statistics(X, params)`: runs the E-step itself, and returns one object holding $N$, the three sums and the log-likelihood (a sum too) |
 # | `m_step_from_stats(n, counts, sums, outer)` | `m_step_from_statistics(stats)`: takes that object, adds `reg_covar` |
-#
-# And gmmlib takes its sums about a fixed point $c$ near the data (the mean
-# of the first chunk), not about the origin:
+
+# %% [markdown]
+# And gmmlib takes its sums about a fixed point $c$ near the data, not
+# about the origin: in `fit_chunked` and `fit_dask` the mean of the first
+# chunk, the same $c$ for every chunk; in one call of
+# `sufficient_statistics(X, params)`, the mean of `X` unless its `shift=`
+# says otherwise.
 #
 # $$S_k = \sum_i r_{ik}\,(x_i - c), \qquad
 # T_k = \sum_i r_{ik}\,(x_i - c)(x_i - c)^\top, \qquad
 # \mu_k = c + \frac{S_k}{N_k}, \qquad
 # \Sigma_k = \frac{T_k}{N_k} - \frac{S_k}{N_k}\,\frac{S_k^\top}{N_k}.$$
 #
-# Your formulas are the case $c = 0$. Why bother? The formula for
-# $\Sigma_k$ subtracts two numbers of the size of $|\mu_k - c|^2$ to get
-# one of the size of the variances, so every rounding error in $T_k / N_k$
-# lands in full on $\Sigma_k$. Move the pixels a
-# million units from the origin and take your sums about the origin: each
-# term of $T_k$ is then about $10^{12}$, and each of the 273 280 additions
-# rounds the running sum by up to $1.1 \times 10^{-16}$ of its size.
+# Your formulas are the case $c = 0$.
+
+# %% [markdown]
+# Why bother? About $c$,
+# $T_k / N_k \approx (\mu_k - c)(\mu_k - c)^\top + \Sigma_k$, and the
+# formula for $\Sigma_k$ subtracts the first term again. When $\mu_k$ is
+# far from $c$, that is two large numbers subtracted to leave a small one,
+# so every rounding error in $T_k / N_k$ lands in full on $\Sigma_k$. Move
+# the pixels a million units from the origin and take the sums about the
+# origin: each term of $T_k$ is then about $10^{12}$, and each of the
+# 273 280 additions rounds the running sum by up to $1.1 \times 10^{-16}$
+# of its size.
+
+# %% [markdown]
+# Below, $T_k$ about the origin is computed in two ways: term by term with
+# `einsum`, as in the solution, and with the hint's matrix product. Then
+# $\Sigma_k = T_k / N_k - \mu_k \mu_k^\top$ from each, against
+# `gmmlib.m_step` on the pixels where they were:
 
 # %%
 far = X + 1e6                                          # the same pixels, moved
-counts, sums, outer = sufficient_stats(far, resp)      # your sums, about the origin
-blocked = np.stack([(resp[:, k, None] * far).T @ far for k in range(K)])   # the hint's T_k
-about_origin = m_step_from_stats(N, counts, sums, outer)[2]
-error = {name: np.abs(cov - direct.covariances).max() / np.abs(direct.covariances).max()
-         for name, cov in (("einsum", about_origin),
-                           ("matrix product", m_step_from_stats(N, counts, sums, blocked)[2]))}
-smallest = np.linalg.eigvalsh(about_origin)[:, 0]      # the smallest eigenvalue of each Σ_k
-print(f"relative error of Σ_k about the origin: {error['einsum']:.1f} with einsum, "
-      f"{error['matrix product']:.0%} with the hint's matrix product")
-print("smallest eigenvalue of each Σ_k, gmmlib.m_step:", np.linalg.eigvalsh(direct.covariances)[:, 0])
-print("smallest eigenvalue of each Σ_k, about origin: ", smallest.round(2))
-assert round(error["einsum"], 1) == 1.0 and round(error["matrix product"], 2) == 0.05
-assert np.sum(smallest < 0) == 2
+counts, sums = resp.sum(axis=0), resp.T @ far          # N_k, and S_k about the origin
+mu = sums / counts[:, None]
+outer = {"einsum": np.einsum("ik,id,ie->kde", resp, far, far),                # term by term
+         "matrix product": np.stack([(resp[:, k, None] * far).T @ far for k in range(K)])}
+error, smallest = {}, {}
+for name, T in outer.items():
+    cov = T / counts[:, None, None] - mu[:, :, None] * mu[:, None, :]
+    error[name] = np.abs(cov - direct.covariances).max() / np.abs(direct.covariances).max()
+    smallest[name] = np.linalg.eigvalsh(cov)[:, 0]   # the smallest eigenvalue of each Σ_k
+    print(f"{name:14s}: relative error of Σ_k {error[name]:.0%}, smallest eigenvalues",
+          smallest[name].round(4))
+print("gmmlib.m_step : smallest eigenvalues", np.linalg.eigvalsh(direct.covariances)[:, 0].round(4))
+assert error["einsum"] > 0.3 and error["matrix product"] > 0.005
+assert np.any(smallest["einsum"] < 0)
 
 # %% [markdown]
 # (The responsibilities are those of the pixels where they were: the
 # parameters moved with the data would give the same.) The roundings add
-# up, to about $\sqrt{N} \times 10^{-16} \times 10^{12} \approx 0.05$ in
-# $T_k / N_k$: as much as the variances themselves, 0.03 to 0.1. With the
-# solution's `einsum`, which adds the terms one by one, the relative error
-# is 1.0, that is 100%: not one digit of these covariances is right, and two
-# of the three have a negative eigenvalue, a negative variance along some
-# direction, which no covariance can have. The hint's matrix product rounds
-# less often, in blocks, and still leaves 5%. The same pixels with gmmlib's
-# sums about $c$:
+# up like a random walk, to about
+# $\sqrt{N} \times 10^{-16} \times 10^{12} \approx 0.05$ in $T_k / N_k$:
+# as much as the variances themselves, 0.03 to 0.1. Term by term, the
+# error of $\Sigma_k$ is about as large as its largest entry (100% here):
+# not one digit of these covariances is right, and some have a negative
+# eigenvalue, a negative variance along some direction, which no covariance
+# can have. The matrix product makes as many roundings, but BLAS adds the
+# terms in blocks and then adds the blocks' totals, so most additions go
+# into partial sums much smaller than the whole, and each rounding is
+# smaller: a few per cent (5% here), still enough to make small eigenvalues
+# negative. The exact figures depend on the machine's BLAS; their sizes do
+# not. The same pixels with gmmlib's sums, about $c$ = the mean of `far`
+# (one call, no `shift=`):
 
 # %%
 far_start = gmmlib.GMMParams(start.weights, start.means + 1e6, start.covariances)
@@ -310,11 +369,10 @@ def read_pixels():
         yield np.array(on_disk[i:i + CHUNK])
 
 # %% [markdown]
-# EM in memory, `gmmlib.fit` with its default stopping rule, then the same
-# from the file (which we delete after):
+# The same EM from the file (which we delete after), against EM in memory
+# (section 1):
 
 # %%
-in_memory = gmmlib.fit(X, K, init=start)
 chunked = fit_chunked(read_pixels, K, init=start)
 print(f"in memory: {in_memory.n_iter} iterations, converged {in_memory.converged}")
 print(f"chunked:   {chunked.n_iter} iterations, converged {chunked.converged}, "

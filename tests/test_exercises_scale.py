@@ -541,6 +541,21 @@ def eb_mask(n, batch_size, rng):
     return [np.isin(np.arange(n), batch) for batch in _cut(order, batch_size)]
 
 
+def eb_overlapping(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[i:i + batch_size + 1] for i in range(0, n, batch_size)]
+
+
+def eb_trailing_empty(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[b * batch_size:(b + 1) * batch_size] for b in range(n // batch_size + 1)]
+
+
+def ms_inner_products(n, counts, sums, outer):
+    means = sums / counts[:, None]
+    return counts / n, means, outer / counts[:, None, None] - means @ means.T
+
+
 WRONG = [
     ("sufficient_stats", ss_unweighted, "unweighted"),
     ("sufficient_stats", ss_sums_unweighted, "unweighted"),
@@ -605,6 +620,9 @@ WRONG = [
     ("epoch_batches", eb_floats, "wrong_type"),
     ("epoch_batches", eb_short_first, "shape"),
     ("epoch_batches", eb_mask, "wrong_type"),
+    ("epoch_batches", eb_overlapping, "not_permutation"),
+    ("epoch_batches", eb_trailing_empty, "shape"),
+    ("m_step_from_stats", ms_inner_products, "raises"),
 ]
 
 
@@ -672,6 +690,9 @@ MESSAGES = [
     ("epoch_batches", eb_floats, "holds floats, not integers"),
     ("epoch_batches", eb_short_first, "The short batch comes last."),
     ("epoch_batches", eb_mask, "holds booleans"),
+    ("epoch_batches", eb_overlapping, "some batches overlap"),
+    ("epoch_batches", eb_trailing_empty, "1 empty batch"),
+    ("m_step_from_stats", ms_inner_products, "np.outer(mu, mu)"),
 ]
 
 
@@ -880,3 +901,10 @@ def test_a_rotated_order_is_named_in_the_order_returned():
     feedback = check_sufficient_stats(rotated)
     assert feedback.mistake == "wrong_order"
     assert "fit S_k, T_k, N_k" in feedback.message
+
+
+def test_overlapping_and_empty_batches_are_not_called_padding():
+    overlap = check("epoch_batches", eb_overlapping).message
+    assert "filled up" not in overlap and "6, 6, 2" in overlap and "5, 5, 2" in overlap
+    empty = check("epoch_batches", eb_trailing_empty).message
+    assert "array_split" not in empty and "4, 4, 4, 0" in empty

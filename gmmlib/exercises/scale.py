@@ -218,6 +218,20 @@ def _unpack_params(out):
     return None
 
 
+class _MStepCheck(Check):
+    """A Check whose report of a broadcasting error points to the outer product."""
+
+    def _raise_message(self, number, case, e):
+        message = super()._raise_message(number, case, e)
+        if isinstance(e, ValueError) and "broadcast" in str(e):
+            message += (" A broadcasting error here usually comes from μ_k μ_kᵀ: for the "
+                        "(K, D) array of means, means @ means.T is the K×K matrix of the "
+                        "products μ_j · μ_k, not K outer products. Use np.outer(mu, mu) for "
+                        "one component, or means[:, :, None] * means[:, None, :] for all K "
+                        "at once (shape (K, D, D)).")
+        return message
+
+
 @lru_cache(maxsize=None)
 def _m_step_cases():
     cases = []
@@ -298,7 +312,7 @@ def check_m_step_from_stats(func):
     the parameters gmmlib.m_step gives on the points themselves; in 1-D, 2-D
     and 3-D, soft and hard, and on statistics averaged over the points (n = 1).
     """
-    check = Check("m_step_from_stats", func, "m_step_from_stats(n, counts, sums, outer)",
+    check = _MStepCheck("m_step_from_stats", func, "m_step_from_stats(n, counts, sums, outer)",
                   "π_k = N_k / N, μ_k = S_k / N_k, Σ_k = T_k / N_k − μ_k μ_kᵀ")
     cases = _m_step_cases()
     for number, (case, X, resp) in enumerate(cases, 1):
@@ -544,10 +558,18 @@ def _judge_epoch(check, number, case, batches):
         seen = [j for j, b in enumerate(batches, 1) if point in b]
         twice = (f"point {point} comes twice in batch {within[0]}" if within else
                  f"point {point} comes in batches {seen[0]} and {seen[1]}")
-        if never == 0:
+        padded = (len(sizes) == len(expected) and sizes[:-1] == expected[:-1]
+                  and sizes[-1] == size and n % size)
+        if never == 0 and padded:
             say = (f"{twice} of the same epoch {where}: your last batch is filled up to "
                    f"batch_size with points the epoch has already visited (batch sizes "
-                   f"{_sizes_text(sizes)}). Keep it short, {n % size or size} points")
+                   f"{_sizes_text(sizes)}). Keep it short, {n % size} points")
+        elif never == 0:
+            say = (f"{twice} of the same epoch {where}: your batches have sizes "
+                   f"{_sizes_text(sizes)}: {order.size} indices for {n} points, so some "
+                   f"batches overlap. Batches of batch_size = {size} are "
+                   f"{_sizes_text(expected)}: each slice ends where the next one starts, "
+                   f"order[i:i + batch_size]")
         else:
             say = (f"{twice} of the same epoch {where}, and {never} of the {n} points never "
                    f"come: the points are drawn with replacement (rng.integers, or rng.choice "
@@ -572,6 +594,14 @@ def _judge_epoch(check, number, case, batches):
                             f"{int(first[0])} to {int(first[-1])}): you shuffled the order of "
                             f"the batches, not the points, so the same points meet in a batch "
                             f"every epoch. Shuffle the points. {_CUT}")
+    if sizes != expected and [s for s in sizes if s] == expected:
+        empty = sizes.count(0)
+        check.fail("shape", f"your answer {where} has {empty} empty "
+                            f"batch{'es' if empty > 1 else ''} (batch sizes "
+                            f"{_sizes_text(sizes)}): an empty batch gives nothing to an "
+                            f"M-step (every N_k = 0). Start a batch only where points are "
+                            f"left, as range(0, n, batch_size) does: {_sizes_text(expected)}. "
+                            f"{_CUT}")
     if sizes != expected:
         note = (" The short batch comes last." if sorted(sizes) == sorted(expected) else "")
         check.fail("shape", f"your batches have sizes {_sizes_text(sizes)} {where}, but "
