@@ -74,6 +74,7 @@ define execute_lesson
 	$(ONE_THREAD) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
 		--ExecutePreprocessor.store_widget_state=False $(1).ipynb || exit 1; \
+	$(BIN)/jupytext --update-metadata '{"widgets":null}' --quiet $(1).ipynb || exit 1; \
 	$(BIN)/jupytext --sync --quiet $(1).ipynb || exit 1;
 endef
 

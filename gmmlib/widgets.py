@@ -168,6 +168,19 @@ def player_html(frames, readouts, value, *, width, label, interval):
     )
 
 
+# Jupyter Notebook 7 runs its keyboard shortcuts before a page's controls see the
+# key, so in command mode an arrow key on a focused slider would move between
+# cells. Lumino skips the shortcuts of a focused element that carries
+# data-lm-suppress-shortcuts, an attribute ipywidgets cannot set: this hidden
+# HTML (its image fails to load at once, by design) gives it to whatever takes
+# the focus inside the player.
+_KEEP_KEYS_HTML = (
+    '<img src="" alt="" hidden onerror="var player = this.closest(\'.gmmlib-player\'); '
+    'if (player) player.addEventListener(\'focusin\', function (event) { '
+    'event.target.setAttribute(\'data-lm-suppress-shortcuts\', \'true\'); });">'
+)
+
+
 class FramePlayer(widgets.VBox):
     """A figure behind a slider, every frame rendered ahead and switched in the browser.
 
@@ -225,7 +238,9 @@ class FramePlayer(widgets.VBox):
         self._next.on_click(lambda _: self._nudge(+1))
         self.note = widgets.HTML(note)
         controls = widgets.HBox([self.play, self._back, self.slider, self._next])
-        super().__init__([controls, self._readout_stack, self._frame_stack, self.note])
+        self._keys = widgets.HTML(_KEEP_KEYS_HTML, layout=widgets.Layout(display="none"))
+        super().__init__([controls, self._readout_stack, self._frame_stack, self.note,
+                          self._keys])
         self.add_class("gmmlib-player")
         self.slider.observe(self._on_slider, names=link)
         self._draw(start)

@@ -315,6 +315,29 @@ def test_notebook_names_the_python3_kernel(notebook):
     assert kernelspec.get("name") == "python3", "run `make notebook NB=...`"
 
 
+@for_each("notebook", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_stores_no_widget_state(notebook):
+    """A widget's output carries its own HTML player: with stored widget state,
+    exported pages would show the widget view instead, which needs scripts from
+    the network, and the state of an old run could come back in JupyterLab."""
+    metadata = json.loads(Path(notebook).read_text())["metadata"]
+    assert "widgets" not in metadata, "run `make notebook NB=...`"
+
+
+def test_widget_outputs_carry_a_player_and_a_picture():
+    """Every widget output holds the HTML player and the first frame as a PNG."""
+    seen = 0
+    for notebook in LESSON_NOTEBOOKS:
+        for cell in json.loads(notebook.read_text())["cells"]:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if "application/vnd.jupyter.widget-view+json" in data:
+                    seen += 1
+                    assert "gmmlib-static-player" in "".join(data["text/html"]), notebook.stem
+                    assert data["image/png"], notebook.stem
+    assert seen >= 6
+
+
 def test_readme_lists_every_lesson_once():
     readme = (ROOT / "README.md").read_text()
     linked = re.findall(r"\]\(notebooks/(\d\d_\w+)\.ipynb\)", readme)
