@@ -263,24 +263,33 @@ def _component_log_densities(X, means, chol):
     N, D = X.shape
     K = means.shape[0]
     eye = np.eye(D)
-    out = np.empty((N, K), order="F")  # one contiguous column per component
+    sq_dist = np.empty((N, K), order="F")  # one contiguous column per component
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(K):
             P = np.linalg.solve(chol[k], eye).T  # P_k = L_k^{-T}
             z = (X - means[k]) @ P
-            out[:, k] = np.einsum("ij,ij->i", z, z)  # squared Mahalanobis distance
-    if not np.all(np.isfinite(out)):
-        i, k = np.argwhere(~np.isfinite(out))[0]
+            sq_dist[:, k] = np.einsum("ij,ij->i", z, z)  # squared Mahalanobis distance
+    return _log_densities_from_distances(sq_dist, chol)
+
+
+def _log_densities_from_distances(sq_dist, chol):
+    """log N(x_i | mu_k, Sigma_k) = -(d_ik + D log 2 pi + log det Sigma_k) / 2
+    from the squared Mahalanobis distances d_ik, shape (N, K), and the
+    Cholesky factors of the covariances. Computed in place: sq_dist becomes
+    the result."""
+    if not np.all(np.isfinite(sq_dist)):
+        i, k = np.argwhere(~np.isfinite(sq_dist))[0]
         raise DensityOverflowError(
             f"the squared distance of point {i} from component {k} overflows floating "
             "point (it exceeds 1.8e308): the data or the means are too large for their "
             "covariances. Rescale the data, e.g. X / X.std(axis=0), and fit again.",
             point=int(i), component=int(k),
         )
+    D = chol.shape[1]
     log_det = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
-    out += D * _LOG_2PI + log_det
-    out *= -0.5
-    return out
+    sq_dist += D * _LOG_2PI + log_det
+    sq_dist *= -0.5
+    return sq_dist
 
 
 def _log_weighted_densities(X, params):
@@ -297,23 +306,25 @@ def _logsumexp_rows(a):
 
 
 def _e_step(X, params):
-    """Responsibilities (N, K) and log p(x_i) (N,), from the same computation.
+    """Responsibilities (N, K) and log p(x_i) (N,), from the same computation."""
+    return _responsibilities(_log_weighted_densities(X, params))
+
+
+def _responsibilities(log_weighted):
+    """Responsibilities (N, K) and log p(x_i) (N,) from log pi_k N(x_i | mu_k, Sigma_k).
 
     Each row is shifted by its largest entry before exponentiating (the
     log-sum-exp trick) and then divided by its own sum, so every row sums to 1
     to rounding, even where log p(x_i) is so large (-5e15 for a point 1e8
     standard deviations away) that adding log sum exp(...) to it changes
-    nothing.
+    nothing. Computed in place: log_weighted becomes the responsibilities.
     """
-    log_weighted = _log_weighted_densities(X, params)
     row_max = log_weighted.max(axis=1, keepdims=True)
     log_weighted -= row_max
     resp = np.exp(log_weighted, out=log_weighted)
     total = resp.sum(axis=1, keepdims=True)
     resp /= total
     return resp, np.log(total[:, 0]) + row_max[:, 0]
-
-
 
 
 def _m_step_arrays(X, resp, reg_covar, prior=None):
@@ -850,7 +861,7 @@ def _fit_one_start(X_user, X, centre, n_components, init, rng, max_iter, tol, re
     """EM from one start, on the centred data X = X_user - centre (centre is
     added back to the means of the result). Each iteration is an M-step from
     the current responsibilities and an E-step on the new parameters, which
-    also yields their log-likelihood."""
+    also yields their log-likelihood (both on the fast path, see _Workspace)."""
     N = X.shape[0]
     try:
         start = _initial_params(X_user, X, n_components, init, rng, reg_covar, point_floor)
@@ -861,7 +872,8 @@ def _fit_one_start(X_user, X, centre, n_components, init, rng, max_iter, tol, re
         ) from None
     params = _shifted(start, -centre)
     history, reinitialised = [params], []
-    resp, log_density = _e_step(X, params)
+    work = _Workspace(X, n_components)
+    resp, log_density = _e_step_fast(work, params)
     log_likelihoods = [float(log_density.sum())]
     objectives = [log_likelihoods[-1] + _log_prior(prior, params)]  # what EM climbs
     converged = False
@@ -871,7 +883,7 @@ def _fit_one_start(X_user, X, centre, n_components, init, rng, max_iter, tol, re
                        reinitialised=tuple(reinitialised))
 
     for iteration in range(1, max_iter + 1):
-        weights, means, covariances = _m_step_arrays(X, resp, reg_covar, prior)
+        weights, means, covariances, sq_dist = _m_step_fast(work, resp, reg_covar, prior)
         collapsed = _collapsed_components(covariances, point_floor)
         if collapsed and on_collapse == "raise":
             err = _collapse_error(collapsed[0], reg_covar)
@@ -893,10 +905,11 @@ def _fit_one_start(X_user, X, centre, n_components, init, rng, max_iter, tol, re
                 )
             _restart_components(X, collapsed, log_density, weights, means, covariances, reg_covar)
             reinitialised.extend((iteration, k) for k in collapsed)
+            sq_dist = None  # the restarted components' distances are not known yet
         new = GMMParams(weights, means, covariances)
         move = _kl_divergence(new, params)
         try:
-            resp, log_density = _e_step(X, new)
+            resp, log_density = _e_step_fast(work, new, sq_dist)
         except DensityOverflowError as err:  # a covariance too small for the distances
             raise SingularityError(
                 f"EM iteration {iteration}: {_collapse_error(err.component, reg_covar)}",
@@ -949,3 +962,173 @@ def _result(start, history, log_likelihoods, converged, centre):
         n_iter=len(history) - 1,
         start_log_likelihoods=np.array(log_likelihoods[-1:]),
     )
+
+
+# ---------------------------------------------------------------------------
+# The fast path of fit
+#
+# fit runs the M-step of _m_step_arrays and the E-step of _e_step with the
+# same formulas, arranged for speed rather than for reading; the two agree
+# to rounding (tests/test_fast_path.py). What makes it fast:
+# - The scratch arrays of a fit are allocated once (_Workspace): a fresh
+#   (N, D) temporary per component costs more than the arithmetic done in it.
+# - The data and every per-point array are column-major, so each operation
+#   on one component runs down contiguous columns of length N.
+# - The deviations x_i - mu_k that the M-step forms for the covariance are
+#   the ones the next E-step needs, for the same new means: right after
+#   Sigma_k, its Cholesky factor L_k whitens them in place, so each
+#   component's deviations are formed once per iteration.
+# - The two matrix products are BLAS-3 routines that skip what is known in
+#   advance: the scatter S_k = Y^T Y is a symmetric rank-N update (syrk,
+#   one triangle) and the whitening a product with the triangular L_k^{-1}
+#   (trmm); each does half the work of a general matrix product.
+# - When clusters lie far apart, most responsibilities are exactly 0 (exp
+#   underflows): the scatter of a component then uses only the points with
+#   r_ik > 0, and the E-step's exponentials avoid np.exp's slow path for
+#   arguments that underflow. Both give the same numbers as the plain way.
+
+# Below about -708, np.exp underflows and takes a slow path, several times
+# slower; below -746 its result is exactly 0.
+_EXP_SLOW_BELOW = -700.0
+_EXP_ZERO_BELOW = -746.0
+
+# Where the fast path can compute the same numbers in two ways, it chooses
+# from every _SAMPLE_STEP-th entry of the array at hand.
+_SAMPLE_STEP = 61
+
+
+class _Workspace:
+    """The centred data of one fit, column-major, and the scratch arrays
+    every iteration reuses: N points, D dimensions, K components."""
+
+    def __init__(self, X, n_components):
+        from scipy.linalg import blas, lapack  # here: importing gmmlib stays cheap
+
+        N, D = X.shape
+        self.X = np.asfortranarray(X)
+        self.X_rows = np.ascontiguousarray(X)  # the same, row-major, to gather points from
+        self.dev = np.empty((N, D), order="F")  # x_i - mu_k, then L_k^{-1}(x_i - mu_k)
+        self.scratch = np.empty(N * D)          # sqrt(r_ik) (x_i - mu_k), for some or all i
+        self.sqrt_resp = np.empty(N)
+        # The squared distances of every point from every component, which
+        # the E-step turns into responsibilities in place; the next M-step
+        # overwrites each column of those with the new distances once it has
+        # used it.
+        self.per_point = np.empty((N, n_components), order="F")
+        # Every product of the fast path goes to scipy's BLAS: numpy brings
+        # its own, and two BLAS thread pools taking turns slow each other down.
+        self.gemm, self.syrk, self.trmm = blas.dgemm, blas.dsyrk, blas.dtrmm
+        self.potrf, self.trtri = lapack.dpotrf, lapack.dtrtri
+
+
+def _whitened_sq_norms(work, chol_k, out):
+    """|L_k^{-1}(x_i - mu_k)|^2 for every point, into out (N,), from the
+    deviations x_i - mu_k in work.dev (overwritten by the whitened ones)."""
+    inverse, _ = work.trtri(chol_k, lower=1)                    # L_k^{-1}
+    # dev <- dev L_k^{-T}, in place: each row becomes L_k^{-1}(x_i - mu_k).
+    z = work.trmm(1.0, inverse, work.dev, side=1, lower=1, trans_a=1, overwrite_b=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.einsum("ij,ij->i", z, z, out=out)
+
+
+def _scatter(work, resp_k, mean_k):
+    """The lower triangle of S_k = Y^T Y, rows y_i = sqrt(r_ik) (x_i - mu_k),
+    from the deviations in work.dev. A point with r_ik = 0 adds nothing:
+    when most points have r_ik = 0 exactly, only the others are gathered."""
+    N, D = work.X.shape
+    sample = resp_k[::_SAMPLE_STEP]
+    if 2 * np.count_nonzero(sample) < sample.size:
+        rows = np.flatnonzero(resp_k)
+        Y = work.scratch[: rows.size * D].reshape(rows.size, D)  # row-major
+        np.take(work.X_rows, rows, axis=0, out=Y, mode="clip")   # (clip: unbuffered)
+        Y -= mean_k
+        Y *= np.sqrt(resp_k[rows])[:, None]
+        return work.syrk(1.0, Y.T, trans=0, lower=1)
+    np.sqrt(resp_k, out=work.sqrt_resp)
+    Y = np.multiply(work.dev, work.sqrt_resp[:, None],
+                    out=work.scratch.reshape((N, D), order="F"))
+    return work.syrk(1.0, Y, trans=1, lower=1)
+
+
+def _m_step_fast(work, resp, reg_covar, prior=None):
+    """_m_step_arrays(work.X, resp, reg_covar, prior), and the squared
+    Mahalanobis distances under the new parameters that the next E-step needs.
+
+    Returns weights, means, covariances and an (N, K) array of
+    |L_k^{-1}(x_i - mu_k)|^2 for the new mu_k and Sigma_k = L_k L_k^T, or
+    None in its place when a covariance is not positive definite (the caller
+    detects that collapse and does not take the E-step). The distances are
+    written into work.per_point: when resp is that array (the previous
+    E-step's, in fit), it is overwritten, column k once it has been used.
+    """
+    X = work.X
+    N, D = X.shape
+    K = resp.shape[1]
+    N_k = resp.sum(axis=0) + 10 * _EPS  # no 0/0 for an empty component
+    weights = N_k / N
+    means = np.ascontiguousarray(work.gemm(1.0, resp, X, trans_a=1)) / N_k[:, None]
+    covariances = np.empty((K, D, D))
+    sq_dist = work.per_point
+    for k in range(K):
+        np.subtract(X, means[k], out=work.dev)
+        lower = np.tril(_scatter(work, resp[:, k], means[k]))
+        S_k = lower + np.tril(lower, -1).T
+        if prior is None:
+            covariance = S_k / N_k[k]
+        else:
+            covariance = (S_k + prior.scale) / (N_k[k] + prior.dof + D + 1)
+        covariance.flat[:: D + 1] += reg_covar
+        covariances[k] = covariance
+        if sq_dist is None:
+            continue
+        chol_k, failed = work.potrf(covariance, lower=1)  # Sigma_k = L_k L_k^T
+        if failed:
+            sq_dist = None
+            continue
+        _whitened_sq_norms(work, chol_k, sq_dist[:, k])
+    return weights / weights.sum(), means, covariances, sq_dist
+
+
+def _exp_in_place(a):
+    """np.exp(a, out=a) for a contiguous array of numbers <= 0, the same
+    numbers bit for bit. When most entries are below -700 (responsibilities
+    that are 0 or nearly), np.exp works on them raised to -700, where it is
+    fast, and those results are set to 0; the few of them that are not 0
+    to the last bit (above -746) are computed apart."""
+    flat = a.ravel(order="K")  # a view of a, as a is contiguous
+    sample = flat[::_SAMPLE_STEP]
+    if 4 * np.count_nonzero(sample < _EXP_SLOW_BELOW) < sample.size:
+        return np.exp(a, out=a)
+    low = a < _EXP_SLOW_BELOW
+    not_zero = np.flatnonzero(low.ravel(order="K") & (flat >= _EXP_ZERO_BELOW))
+    not_zero_values = np.exp(flat[not_zero])
+    np.maximum(a, _EXP_SLOW_BELOW, out=a)
+    np.exp(a, out=a)
+    a *= ~low
+    flat[not_zero] = not_zero_values
+    return a
+
+
+def _e_step_fast(work, params, sq_dist=None):
+    """_e_step(work.X, params): responsibilities (N, K) and log p(x_i) (N,).
+
+    sq_dist, from _m_step_fast for these very parameters, holds the squared
+    Mahalanobis distances already and becomes the responsibilities; without
+    it they are computed here, into work.per_point. Either way the
+    responsibilities returned are work.per_point, which the next M-step
+    overwrites. The steps after the distances are those of _responsibilities.
+    """
+    if sq_dist is None:
+        sq_dist = work.per_point
+        for k in range(params.n_components):
+            np.subtract(work.X, params.means[k], out=work.dev)
+            _whitened_sq_norms(work, params._chol[k], sq_dist[:, k])
+    log_weighted = _log_densities_from_distances(sq_dist, params._chol)
+    with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf
+        log_weighted += np.log(params.weights)
+    row_max = log_weighted.max(axis=1, keepdims=True)
+    log_weighted -= row_max
+    resp = _exp_in_place(log_weighted)
+    total = resp.sum(axis=1, keepdims=True)
+    resp /= total
+    return resp, np.log(total[:, 0]) + row_max[:, 0]
