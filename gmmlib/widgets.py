@@ -223,11 +223,12 @@ class FramePlayer(widgets.VBox):
         self._readout_stack.add_class("gmmlib-readout")
         self.play = widgets.Play(value=start, min=0, max=n - 1, step=1, interval=interval,
                                  description="play")
-        # Client-side links: the browser switches frames without the kernel.
+        # Client-side links: the browser switches frames without the kernel. The
+        # slider is the source of every link, so a restored state follows it.
         self._links = [
-            widgets.jslink((self.play, "value"), (self.slider, link)),
             widgets.jslink((self.slider, link), (self._frame_stack, "selected_index")),
             widgets.jslink((self.slider, link), (self._readout_stack, "selected_index")),
+            widgets.jslink((self.slider, link), (self.play, "value")),
         ]
         self.slider.add_class("gmmlib-slider")
         self._back = widgets.Button(description="◀", tooltip="previous",
@@ -267,13 +268,10 @@ class FramePlayer(widgets.VBox):
         setattr(self.slider, self._link, int(np.clip(self.frame + delta, 0, n - 1)))
 
     def _on_slider(self, change):
-        # The browser has switched already; keep the kernel's side in step (the
-        # stacks, the play button and the figure), e.g. when driven from code.
-        i = self.frame
-        self._frame_stack.selected_index = i
-        self._readout_stack.selected_index = i
-        self.play.value = i
-        self._draw(i)
+        # The browser has switched the frame already; the kernel only keeps its
+        # figure in step. It does not set the stacks or the play button: its echo
+        # would arrive after the next move and pull the slider back.
+        self._draw(self.frame)
 
     # -- without a kernel --------------------------------------------------------
 
