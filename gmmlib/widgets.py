@@ -7,8 +7,8 @@
 
 Every frame is drawn when the widget is built (matplotlib's Agg renderer,
 whatever the notebook's backend), as a small palette PNG. The browser then
-switches frames itself: the slider is linked to the frames on the client side
-(``jslink``), so a move never waits for the kernel. The parts of the figure
+switches frames itself: a few lines of JavaScript in the widget's view swap the
+picture when the slider moves, so a move never waits for the kernel. The parts of the figure
 that never change (axes, histogram, log-likelihood curve) are drawn once; a
 frame redraws only the artists that move.
 
@@ -168,17 +168,58 @@ def player_html(frames, readouts, value, *, width, label, interval):
     )
 
 
-# Jupyter Notebook 7 runs its keyboard shortcuts before a page's controls see the
-# key, so in command mode an arrow key on a focused slider would move between
-# cells. Lumino skips the shortcuts of a focused element that carries
-# data-lm-suppress-shortcuts, an attribute ipywidgets cannot set: this hidden
-# HTML (its image fails to load at once, by design) gives it to whatever takes
-# the focus inside the player.
-_KEEP_KEYS_HTML = (
-    '<img src="" alt="" hidden onerror="var player = this.closest(\'.gmmlib-player\'); '
-    'if (player) player.addEventListener(\'focusin\', function (event) { '
-    'event.target.setAttribute(\'data-lm-suppress-shortcuts\', \'true\'); });">'
+# The live view: one ipywidgets.HTML holding the picture, the readout and every
+# frame as data. ipywidgets runs no <script> in an HTML widget, but it does run an
+# element's event handler: a hidden image that fails to load at once starts
+# _LIVE_SCRIPT, which watches the slider's handle (its aria-valuenow) and swaps
+# the picture in the page, with no widget views created or destroyed. Driven from
+# the kernel or by the play button, the slider moves and the picture follows.
+# It also marks whatever takes the focus inside the player with
+# data-lm-suppress-shortcuts: Jupyter Notebook 7 runs its keyboard shortcuts
+# before a page's controls see the key, and Lumino skips them for such an element,
+# so arrow keys move the slider rather than the cell selection.
+_LIVE_SCRIPT = (
+    "var view = this.closest('.gmmlib-live-view'), player = this.closest('.gmmlib-player');"
+    "if (!view || !player || view.dataset.started) return; view.dataset.started = '1';"
+    "var data = JSON.parse(view.querySelector('script.gmmlib-data').textContent);"
+    "var img = view.querySelector('img.gmmlib-live-frame');"
+    "var readout = view.querySelector('.gmmlib-readout'), shown = data.start;"
+    "var urls = data.frames.map(function (f) { return 'data:image/png;base64,' + f; });"
+    "function show(i) { i = Math.round(i); if (!(i >= 0 && i < urls.length) || i === shown) return;"
+    " shown = i; img.src = urls[i]; readout.innerHTML = data.readouts[i]; }"
+    "new MutationObserver(function (records) { records.forEach(function (r) {"
+    " if (r.target.classList.contains('noUi-handle')) show(+r.target.getAttribute('aria-valuenow')); });"
+    "}).observe(player, {subtree: true, attributes: true, attributeFilter: ['aria-valuenow']});"
+    "var handle = player.querySelector('.gmmlib-slider .noUi-handle');"
+    "if (handle) show(+handle.getAttribute('aria-valuenow'));"
+    "player.addEventListener('focusin', function (event) {"
+    " event.target.setAttribute('data-lm-suppress-shortcuts', 'true'); });"
 )
+
+
+def live_view_html(frames, readouts, value, *, width):
+    """The live player's picture and readout, with every frame as data for
+    _LIVE_SCRIPT (see above)."""
+    data = {"frames": [base64.b64encode(f).decode("ascii") for f in frames],
+            "readouts": list(readouts), "start": int(value)}
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    return (
+        f'<div class="gmmlib-live-view">'
+        f'<div class="gmmlib-readout">{readouts[value]}</div>'
+        f'<img class="gmmlib-live-frame" alt="" width="{width}" '
+        f'style="max-width:100%;height:auto" '
+        f'src="data:image/png;base64,{data["frames"][value]}">'
+        f'<script type="application/json" class="gmmlib-data">{payload}</script>'
+        f'<img src="" alt="" hidden onerror="{html.escape(_LIVE_SCRIPT, quote=True)}">'
+        f"</div>"
+    )
+
+
+class _Shown:
+    """What is on screen for one frame: ``value`` (PNG bytes or readout HTML)."""
+
+    def __init__(self, value):
+        self.value = value
 
 
 class FramePlayer(widgets.VBox):
@@ -194,8 +235,8 @@ class FramePlayer(widgets.VBox):
     play : ipywidgets.Play, steps the slider forward by itself
     frame : int, the number of the frame on screen
     frames : list of bytes, every frame as a PNG
-    image : the ipywidgets.Image of the frame on screen (``image.value``: its PNG)
-    readout : the ipywidgets.HTML readout of the frame on screen
+    image : the frame on screen (``image.value``: its PNG)
+    readout : the readout on screen (``readout.value``: its HTML)
     figure : the matplotlib figure, its artists set for the frame on screen
     """
 
@@ -212,24 +253,14 @@ class FramePlayer(widgets.VBox):
             self.frames.append(blit.render())
         self._width = self.figure.canvas.get_width_height(physical=True)[0]
         start = self.frame
-        image_layout = dict(width=f"{self._width}px", max_width="100%", height="auto")
-        self._images = [widgets.Image(value=png, format="png",
-                                      layout=widgets.Layout(**image_layout))
-                        for png in self.frames]
-        self._readouts = [widgets.HTML(r) for r in self.readouts]
-        self._frame_stack = widgets.Stack(self._images, selected_index=start)
-        self._frame_stack.add_class("gmmlib-frames")
-        self._readout_stack = widgets.Stack(self._readouts, selected_index=start)
-        self._readout_stack.add_class("gmmlib-readout")
+        self._view = widgets.HTML(live_view_html(self.frames, self.readouts, start,
+                                                 width=self._width))
+        self._view.add_class("gmmlib-frames")
         self.play = widgets.Play(value=start, min=0, max=n - 1, step=1, interval=interval,
                                  description="play")
-        # Client-side links: the browser switches frames without the kernel. The
-        # slider is the source of every link, so a restored state follows it.
-        self._links = [
-            widgets.jslink((self.slider, link), (self._frame_stack, "selected_index")),
-            widgets.jslink((self.slider, link), (self._readout_stack, "selected_index")),
-            widgets.jslink((self.slider, link), (self.play, "value")),
-        ]
+        # The play button moves the slider in the browser (a client-side link,
+        # the slider its source), and the slider moves the picture (_LIVE_SCRIPT).
+        self._links = [widgets.jslink((self.slider, link), (self.play, "value"))]
         self.slider.add_class("gmmlib-slider")
         self._back = widgets.Button(description="◀", tooltip="previous",
                                     layout=widgets.Layout(width="44px"))
@@ -239,9 +270,7 @@ class FramePlayer(widgets.VBox):
         self._next.on_click(lambda _: self._nudge(+1))
         self.note = widgets.HTML(note)
         controls = widgets.HBox([self.play, self._back, self.slider, self._next])
-        self._keys = widgets.HTML(_KEEP_KEYS_HTML, layout=widgets.Layout(display="none"))
-        super().__init__([controls, self._readout_stack, self._frame_stack, self.note,
-                          self._keys])
+        super().__init__([controls, self._view, self.note])
         self.add_class("gmmlib-player")
         self.slider.observe(self._on_slider, names=link)
         self._draw(start)
@@ -255,22 +284,22 @@ class FramePlayer(widgets.VBox):
 
     @property
     def image(self):
-        """The ipywidgets.Image of the frame on screen."""
-        return self._images[self.frame]
+        """The frame on screen: ``image.value`` is its PNG."""
+        return _Shown(self.frames[self.frame])
 
     @property
     def readout(self):
-        """The ipywidgets.HTML readout of the frame on screen."""
-        return self._readouts[self.frame]
+        """The readout on screen: ``readout.value`` is its HTML."""
+        return _Shown(self.readouts[self.frame])
 
     def _nudge(self, delta):
         n = len(self.frames)
         setattr(self.slider, self._link, int(np.clip(self.frame + delta, 0, n - 1)))
 
     def _on_slider(self, change):
-        # The browser has switched the frame already; the kernel only keeps its
-        # figure in step. It does not set the stacks or the play button: its echo
-        # would arrive after the next move and pull the slider back.
+        # The browser has switched the picture already; the kernel only keeps its
+        # figure in step. It does not set the play button: its echo would arrive
+        # after the next move and pull the slider back.
         self._draw(self.frame)
 
     # -- without a kernel --------------------------------------------------------

@@ -1,6 +1,7 @@
 """The EM stepper, driven from code as an instructor would drive it."""
 
 import base64
+import html
 import io
 import json
 import re
@@ -118,26 +119,33 @@ def test_every_half_step_is_rendered_ahead(stepper1):
 
 
 def test_slider_switches_frames_in_the_browser(stepper1):
-    """The slider is linked on the client side to the frames and the readouts
-    (no kernel round trip), and the play button to the slider."""
+    """The live view holds every frame and readout as data for its inline script,
+    which watches the slider's handle; the play button is linked to the slider
+    on the client side (no kernel round trip)."""
     links = {(l.source[0], l.source[1], l.target[0], l.target[1]) for l in stepper1._links}
-    assert (stepper1.slider, "value", stepper1._frame_stack, "selected_index") in links
-    assert (stepper1.slider, "value", stepper1._readout_stack, "selected_index") in links
-    assert (stepper1.slider, "value", stepper1.play, "value") in links
+    assert links == {(stepper1.slider, "value", stepper1.play, "value")}
     assert all(l._model_name == "LinkModel" for l in stepper1._links)  # jslink, not link
-    assert list(stepper1._frame_stack.children) == stepper1._images
-    assert [i.value for i in stepper1._images] == stepper1.frames
+    view = stepper1._view.value
+    data = json.loads(re.search(r'<script type="application/json" class="gmmlib-data">(.*?)</script>',
+                                view).group(1))
+    assert [base64.b64decode(f) for f in data["frames"]] == stepper1.frames
+    assert data["readouts"] == stepper1.readouts
+    handler = re.search(r'<img src="" alt="" hidden onerror="([^"]+)">', view).group(1)
+    script = html.unescape(handler)
+    assert "aria-valuenow" in script and "MutationObserver" in script
+    assert "data-lm-suppress-shortcuts" in script      # Notebook 7's shortcuts keep off
+    assert "gmmlib-frames" in stepper1._view._dom_classes
 
 
 def test_kernel_side_follows_the_slider(stepper1):
     """Driven from code, the figure, the frame and the readout follow the slider;
-    the stacks and the play button follow it in the browser (jslink), and the
-    kernel never sets them (its echo would pull a dragged slider back)."""
-    before = (stepper1._frame_stack.selected_index, stepper1.play.value)
+    the picture and the play button follow it in the browser, and the kernel
+    never sets them (its echo would pull a dragged slider back)."""
+    before = (stepper1._view.value, stepper1.play.value)
     stepper1.slider.value = 3
     assert "step 3" in stepper1._title.get_text()
     assert stepper1.image.value == stepper1.frames[3] and "step 3" in stepper1.readout.value
-    assert (stepper1._frame_stack.selected_index, stepper1.play.value) == before
+    assert (stepper1._view.value, stepper1.play.value) == before
     stepper1._next.click()
     assert stepper1.slider.value == 4
     stepper1.slider.value = stepper1.slider.max
