@@ -142,12 +142,17 @@ _PLAYER_SCRIPT = """
 """
 
 
+def encode_frames(frames):
+    """PNG frames as base64 text, the form both HTML views carry them in."""
+    return [base64.b64encode(f).decode("ascii") for f in frames]
+
+
 def player_html(frames, readouts, value, *, width, label, interval):
-    """A self-contained HTML player of PNG frames: the picture of frame ``value``
+    """A self-contained HTML player of frames (base64 PNGs, see encode_frames):
+    the picture of frame ``value``
     (all a viewer without JavaScript shows), and a range input, buttons and a
     readout that the inline script reveals and drives."""
-    data = {"frames": [base64.b64encode(f).decode("ascii") for f in frames],
-            "readouts": list(readouts), "interval": int(interval)}
+    data = {"frames": list(frames), "readouts": list(readouts), "interval": int(interval)}
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     last = len(frames) - 1
     return (
@@ -198,10 +203,9 @@ _LIVE_SCRIPT = (
 
 
 def live_view_html(frames, readouts, value, *, width):
-    """The live player's picture and readout, with every frame as data for
-    _LIVE_SCRIPT (see above)."""
-    data = {"frames": [base64.b64encode(f).decode("ascii") for f in frames],
-            "readouts": list(readouts), "start": int(value)}
+    """The live player's picture and readout, with every frame (base64 PNGs,
+    see encode_frames) as data for _LIVE_SCRIPT (see above)."""
+    data = {"frames": list(frames), "readouts": list(readouts), "start": int(value)}
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     return (
         f'<div class="gmmlib-live-view">'
@@ -253,7 +257,8 @@ class FramePlayer(widgets.VBox):
             self.frames.append(blit.render())
         self._width = self.figure.canvas.get_width_height(physical=True)[0]
         start = self.frame
-        self._view = widgets.HTML(live_view_html(self.frames, self.readouts, start,
+        self._encoded = encode_frames(self.frames)     # once, for both HTML views
+        self._view = widgets.HTML(live_view_html(self._encoded, self.readouts, start,
                                                  width=self._width))
         self._view.add_class("gmmlib-frames")
         self.play = widgets.Play(value=start, min=0, max=n - 1, step=1, interval=interval,
@@ -324,9 +329,9 @@ class FramePlayer(widgets.VBox):
             return None
         bundle = dict(bundle)
         i = self.frame
-        bundle["text/html"] = player_html(self.frames, self.readouts, i, width=self._width,
+        bundle["text/html"] = player_html(self._encoded, self.readouts, i, width=self._width,
                                           label=self._label, interval=self._interval)
-        bundle["image/png"] = base64.b64encode(self.frames[i]).decode("ascii")
+        bundle["image/png"] = self._encoded[i]
         return bundle
 
 
